@@ -1,0 +1,11 @@
+module github.com/edgemoe/edgemoe
+
+go 1.26.0
+
+require (
+	github.com/edsrzf/mmap-go v1.2.0
+	github.com/x448/float16 v0.8.4
+	golang.org/x/sys v0.50.0
+)
+
+require github.com/prometheus/procfs v0.23.0
