@@ -1,0 +1,40 @@
+package tokenizer
+
+// Token types, as GGUF's tokenizer.ggml.token_type stores them.
+const (
+	TypeNormal      int32 = 1
+	TypeUnknown     int32 = 2
+	TypeControl     int32 = 3
+	TypeUserDefined int32 = 4
+	TypeUnused      int32 = 5
+	TypeByte        int32 = 6
+)
+
+// PreDeepSeekV3 is the tokenizer.ggml.pre name of the DeepSeek-V3
+// pre-tokenizer, the only one this package implements.
+const PreDeepSeekV3 = "deepseek-v3"
+
+// Vocab is a tokenizer's data in GGUF terms (the tokenizer.ggml.* values).
+// Normal tokens are in byte-level unicode form (as in tokenizer.json);
+// control and user-defined tokens are their literal text. The zero value is
+// not a usable vocabulary. A Vocab is plain data: the caller owns it, and
+// New does not retain its slices.
+type Vocab struct {
+	Tokens []string // tokenizer.ggml.tokens, indexed by id
+	Types  []int32  // tokenizer.ggml.token_type; nil means all normal
+	Merges []string // tokenizer.ggml.merges, "left right", in rank order
+	BOS    int32    // tokenizer.ggml.bos_token_id, -1 if none
+	EOS    int32    // tokenizer.ggml.eos_token_id, -1 if none
+	AddBOS bool     // tokenizer.ggml.add_bos_token
+	Pre    string   // tokenizer.ggml.pre; "" is taken as "deepseek-v3"
+}
+
+func (v Vocab) clone() Vocab {
+	c := v
+	c.Tokens = append([]string(nil), v.Tokens...)
+	c.Merges = append([]string(nil), v.Merges...)
+	if v.Types != nil {
+		c.Types = append([]int32(nil), v.Types...)
+	}
+	return c
+}
