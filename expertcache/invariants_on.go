@@ -1,0 +1,6 @@
+//go:build invariants
+
+package expertcache
+
+// invariants reports whether the "invariants" build tag is set.
+const invariants = true
