@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/edgemoe/edgemoe/edge"
+	"github.com/edgemoe/edgemoe/internal/gguf"
+	"github.com/edgemoe/edgemoe/internal/sample"
+	"github.com/edgemoe/edgemoe/internal/tokenizer"
+)
+
+func init() {
+	register("run", "generate text from a prompt (no -m: the built-in demo model)", runRun)
+}
+
+// genFlags are the flags run and chat share.
+type genFlags struct {
+	model     *string
+	mem       *string
+	ctx       *int
+	n         *int
+	temp      *float64
+	topK      *int
+	topP      *float64
+	minP      *float64
+	repeat    *float64
+	repeatN   *int
+	seed      *uint64
+	kv        *string
+	verbose   *bool
+	statsJSON *string
+}
+
+func addGenFlags(fs *flag.FlagSet) *genFlags {
+	return &genFlags{
+		model:     fs.String("m", "", "model `file` (GGUF); default: the built-in demo model"),
+		mem:       fs.String("mem", "", "memory `budget` for everything the process makes resident (e.g. 2G, 512M)"),
+		ctx:       fs.Int("ctx", 4096, "context `tokens` (KV cache size)"),
+		n:         fs.Int("n", 128, "tokens to generate"),
+		temp:      fs.Float64("temp", 0.7, "temperature (0: greedy)"),
+		topK:      fs.Int("top-k", 40, "top-k (0: off)"),
+		topP:      fs.Float64("top-p", 0.95, "top-p (1: off)"),
+		minP:      fs.Float64("min-p", 0.05, "min-p (0: off)"),
+		repeat:    fs.Float64("repeat-penalty", 1.0, "repetition penalty (1: off)"),
+		repeatN:   fs.Int("repeat-last-n", 64, "repetition penalty window"),
+		seed:      fs.Uint64("seed", 0, "sampling seed"),
+		kv:        fs.String("kv", "f32", "latent KV cache type: f32 or f16"),
+		verbose:   fs.Bool("v", false, "print the model, memory plan and kernels"),
+		statsJSON: fs.String("stats-json", "", "write the run's statistics as JSON to `file`"),
+	}
+}
+
+func (g *genFlags) sampling() sample.Params {
+	return sample.Params{Temp: float32(*g.temp), TopK: *g.topK, TopP: float32(*g.topP), MinP: float32(*g.minP),
+		RepeatPenalty: float32(*g.repeat), RepeatLastN: *g.repeatN, Seed: *g.seed}
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stderr)
+	g := addGenFlags(fs)
+	prompt := fs.String("p", "", "`prompt` text")
+	raw := fs.Bool("raw", false, "feed the prompt as-is instead of through the chat template")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput(fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	if *prompt == "" {
+		*prompt = "Tell me about the mountains of the moon."
+	}
+	m, tok, err := openForGeneration(g, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	ids, err := promptTokens(m, tok, *prompt, *raw)
+	if err != nil {
+		return badInput(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sess := m.NewChatSession(*g.ctx)
+	st, err := streamGenerate(ctx, sess, tok, ids, g, stdout)
+	fmt.Fprintln(stdout)
+	if err != nil {
+		return err
+	}
+	return reportStats(st, g, stderr)
+}
+
+// openForGeneration opens -m or the built-in demo model and its tokenizer.
+func openForGeneration(g *genFlags, stderr io.Writer) (*edge.Model, *tokenizer.Tokenizer, error) {
+	path := *g.model
+	if path == "" {
+		p, err := builtinModel(stderr)
+		if err != nil {
+			return nil, nil, err
+		}
+		path = p
+		fmt.Fprintf(stderr, "edgemoe: no -m given: using the built-in demo model %s (random weights: its text is meaningless)\n", path)
+	}
+	cfg, err := edgeConfig(g)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	m, err := edge.Open(path, cfg)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	tok, err := m.Tokenizer()
+	if err != nil {
+		m.Close()
+		return nil, nil, badInput(fmt.Errorf("%s: %w", path, err))
+	}
+	if *g.verbose {
+		printModelSummary(stderr, m)
+	}
+	return m, tok, nil
+}
+
+func edgeConfig(g *genFlags) (edge.Config, error) {
+	cfg := edge.Config{Context: *g.ctx}
+	if *g.ctx <= 0 {
+		return cfg, fmt.Errorf("--ctx %d: must be positive", *g.ctx)
+	}
+	var err error
+	if cfg.KV, err = parseKV(*g.kv); err != nil {
+		return cfg, err
+	}
+	if *g.mem != "" {
+		if cfg.Budget, err = parseBytes(*g.mem); err != nil {
+			return cfg, fmt.Errorf("--mem: %w", err)
+		}
+	}
+	return cfg, nil
+}
+
+func promptTokens(m *edge.Model, tok *tokenizer.Tokenizer, prompt string, raw bool) ([]int32, error) {
+	if raw {
+		ids := tok.Encode(prompt)
+		if tok.AddBOS() && tok.BOS() >= 0 {
+			ids = append([]int32{tok.BOS()}, ids...)
+		}
+		return ids, nil
+	}
+	tmpl, err := m.ChatTemplate()
+	if err != nil {
+		return nil, err
+	}
+	text, err := tmpl.Render([]tokenizer.Message{{Role: "user", Content: prompt}}, true)
+	if err != nil {
+		return nil, err
+	}
+	return tok.EncodeWithSpecial(text, true), nil
+}
+
+// streamGenerate generates and writes decoded text as it comes.
+func streamGenerate(ctx context.Context, s *edge.Session, tok *tokenizer.Tokenizer, ids []int32, g *genFlags, stdout io.Writer) (edge.Stats, error) {
+	dec := tok.NewDecoder()
+	opts := edge.GenerateOptions{MaxTokens: *g.n, Sampling: g.sampling()}
+	st, err := s.Generate(ctx, ids, opts, func(t int32) bool {
+		if t == tok.EOS() {
+			return true
+		}
+		if _, err := io.WriteString(stdout, dec.Push(t)); err != nil {
+			return false
+		}
+		return true
+	})
+	io.WriteString(stdout, dec.Flush())
+	return st, err
+}
+
+func reportStats(st edge.Stats, g *genFlags, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "prompt: %d tokens (%d cached) in %.2fs, %.2f tok/s | generated: %d tokens in %.2fs, %.2f tok/s | first token after %.2fs | stop: %s\n",
+		st.PromptTokens, st.CachedTokens, st.PromptTime.Seconds(), st.PromptTPS(),
+		st.GeneratedTokens, st.GenTime.Seconds(), st.GenTPS(), st.TimeToFirst.Seconds(), st.StopReason)
+	if *g.statsJSON == "" {
+		return nil
+	}
+	out := struct {
+		edge.Stats
+		PromptTPS float64 `json:"prompt_tok_per_s"`
+		GenTPS    float64 `json:"gen_tok_per_s"`
+	}{st, st.PromptTPS(), st.GenTPS()}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*g.statsJSON, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("--stats-json: %w", err)
+	}
+	return nil
+}
+
+// builtinModel returns the path of the demo model in the user cache
+// directory, synthesising it on first use or when the cached file is
+// corrupt.
+func builtinModel(stderr io.Writer) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "edgemoe")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("built-in model: %w", err)
+	}
+	path := filepath.Join(dir, "demo-q4_k-v1.gguf")
+	if _, err := os.Stat(path); err == nil {
+		if _, err := gguf.Open(path); err == nil {
+			return path, nil
+		}
+		fmt.Fprintf(stderr, "edgemoe: cached demo model %s is corrupt; writing it again\n", path)
+	}
+	opts, err := synthOptions("demo", "q4_k", 0, 1)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(stderr, "edgemoe: writing the built-in demo model to %s (once)\n", path)
+	bar := newProgress(stderr, "demo model")
+	opts.Progress = bar.update
+	_, err = writeSynth(path, opts)
+	bar.finish()
+	return path, err
+}
+
+func printModelSummary(w io.Writer, m *edge.Model) {
+	c := m.Model.Cfg
+	s := m.Model.ComputeSizes(m.File)
+	fmt.Fprintf(w, "model: %s: %d layers, %d experts (%d used), resident %s, routed %s\n",
+		c.Name, c.Layers, c.Experts, c.ExpertsUsed, human(s.Resident), human(s.Routed))
+}

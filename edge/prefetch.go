@@ -1,0 +1,115 @@
+package edge
+
+import (
+	"sync"
+
+	"github.com/edgemoe/edgemoe/expertcache"
+	"github.com/edgemoe/edgemoe/internal/model"
+)
+
+// prefetcher applies the routers of the next layers to the hidden state
+// entering each layer (the "stale gate") and queues loads of the experts
+// they predict, below demand loads. When a layer's real routing is known, it
+// scores the prediction and cancels queued loads for that layer and earlier
+// ones. It runs on the forward goroutine.
+type prefetcher struct {
+	m     *model.Model
+	c     *expertcache.Cache
+	depth int
+	// maxTokens bounds the tokens of a prefill chunk it predicts for.
+	maxTokens int
+
+	p         *model.Predictor
+	sel       []int32
+	predicted [][]bool // [layer][expert]: predicted for the current batch
+
+	mu    sync.Mutex
+	stats []PredictionStats // per layer
+}
+
+// PredictionStats scores one layer's predictions: precision is
+// Correct/Predicted, recall Correct/Actual.
+type PredictionStats struct {
+	Predicted uint64 `json:"predicted"`
+	Actual    uint64 `json:"actual"`
+	Correct   uint64 `json:"correct"`
+}
+
+func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int) *prefetcher {
+	cfg := m.Cfg
+	p := &prefetcher{m: m, c: c, depth: depth, maxTokens: 16, p: m.NewPredictor(),
+		sel: make([]int32, cfg.ExpertsUsed), predicted: make([][]bool, cfg.Layers),
+		stats: make([]PredictionStats, cfg.Layers)}
+	for l := range p.predicted {
+		if cfg.IsMoE(l) {
+			p.predicted[l] = make([]bool, cfg.Experts)
+		}
+	}
+	return p
+}
+
+// beforeLayer predicts layers l..l+depth-1 from the state entering layer l.
+func (p *prefetcher) beforeLayer(l int, x []float32, T int) {
+	E := p.m.Cfg.Embd
+	first := max(0, T-p.maxTokens)
+	for d := 0; d < p.depth; d++ {
+		target := l + d
+		if target >= len(p.predicted) || p.predicted[target] == nil {
+			continue
+		}
+		for t := first; t < T; t++ {
+			if !p.p.Predict(target, x[t*E:(t+1)*E], p.sel) {
+				break
+			}
+			for _, e := range p.sel {
+				p.predicted[target][e] = true
+				p.c.Prefetch(expertcache.Key{Layer: int32(target), Expert: e})
+			}
+		}
+	}
+}
+
+// routed scores layer l's predictions against its routing and cancels the
+// queued prefetches that can no longer help.
+func (p *prefetcher) routed(l int, sel []int32) {
+	pred := p.predicted[l]
+	if pred == nil {
+		return
+	}
+	var actual [256]bool
+	seen := actual[:0]
+	if len(pred) <= len(actual) {
+		seen = actual[:len(pred)]
+	} else {
+		seen = make([]bool, len(pred))
+	}
+	var st PredictionStats
+	for _, e := range sel {
+		if !seen[e] {
+			seen[e] = true
+			st.Actual++
+			if pred[e] {
+				st.Correct++
+			}
+		}
+	}
+	for e, ok := range pred {
+		if ok {
+			st.Predicted++
+			pred[e] = false
+		}
+	}
+	p.mu.Lock()
+	s := &p.stats[l]
+	s.Predicted += st.Predicted
+	s.Actual += st.Actual
+	s.Correct += st.Correct
+	p.mu.Unlock()
+	p.c.CancelPrefetches(func(k expertcache.Key) bool { return int(k.Layer) > l })
+}
+
+func (p *prefetcher) snapshot() []PredictionStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]PredictionStats(nil), p.stats...)
+}

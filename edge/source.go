@@ -1,0 +1,122 @@
+package edge
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/edgemoe/edgemoe/expertcache"
+	"github.com/edgemoe/edgemoe/internal/model"
+	"github.com/edgemoe/edgemoe/pager"
+)
+
+// expertSource reads routed experts from the model file for the expert
+// cache, through the pager: either copies into cache-owned memory (direct
+// backend) or views of the mapping made resident (mmap backend).
+type expertSource struct {
+	f      *pager.File
+	direct bool
+	layers []layerRanges // indexed by layer; nil entries for dense layers
+}
+
+// layerRanges locates a MoE layer's three stacks in the file.
+type layerRanges struct {
+	gate, up, down *model.Stack
+}
+
+func newExpertSource(f *pager.File, w *model.Weights, direct bool) *expertSource {
+	s := &expertSource{f: f, direct: direct, layers: make([]layerRanges, len(w.Layers))}
+	for i := range w.Layers {
+		L := &w.Layers[i]
+		if L.GateExps != nil {
+			s.layers[i] = layerRanges{L.GateExps, L.UpExps, L.DownExps}
+		}
+	}
+	return s
+}
+
+func (s *expertSource) ranges(k expertcache.Key) [3]pager.Range {
+	l := &s.layers[k.Layer]
+	e := int64(k.Expert)
+	at := func(st *model.Stack) pager.Range { return pager.Range{Off: st.Off + e*st.Stride, Len: st.Stride} }
+	return [3]pager.Range{at(l.gate), at(l.up), at(l.down)}
+}
+
+func (s *expertSource) valid(k expertcache.Key) bool {
+	return k.Layer >= 0 && int(k.Layer) < len(s.layers) && s.layers[k.Layer].gate != nil &&
+		k.Expert >= 0 && int(k.Expert) < s.layers[k.Layer].gate.N
+}
+
+// Size is the bytes of gate, up and down.
+func (s *expertSource) Size(k expertcache.Key) int64 {
+	if !s.valid(k) {
+		return 1
+	}
+	l := &s.layers[k.Layer]
+	return l.gate.Stride + l.up.Stride + l.down.Stride
+}
+
+// Shape gives the length of each slice.
+func (s *expertSource) Shape(k expertcache.Key) (gate, up, down int) {
+	if !s.valid(k) {
+		return 0, 0, 1
+	}
+	l := &s.layers[k.Layer]
+	return int(l.gate.Stride), int(l.up.Stride), int(l.down.Stride)
+}
+
+// Load reads (direct) or makes resident (mmap) the expert's three ranges.
+func (s *expertSource) Load(ctx context.Context, k expertcache.Key, dst *expertcache.Buffer) error {
+	if !s.valid(k) {
+		return fmt.Errorf("no routed expert %v in this model", k)
+	}
+	rs := s.ranges(k)
+	if s.direct {
+		mem := dst.Alloc()
+		g, u := rs[0].Len, rs[1].Len
+		dst.Gate, dst.Up, dst.Down = mem[:g], mem[g:g+u], mem[g+u:g+u+rs[2].Len]
+		return s.f.ReadRanges(ctx, rs[:], [][]byte{dst.Gate, dst.Up, dst.Down})
+	}
+	if err := s.f.Pin(rs[:]); err != nil {
+		return err
+	}
+	if err := s.f.Populate(ctx, rs[:]); err != nil {
+		s.f.Unpin(rs[:])
+		s.f.Drop(rs[:], nil)
+		return err
+	}
+	dst.Gate, dst.Up, dst.Down = s.f.View(rs[0]), s.f.View(rs[1]), s.f.View(rs[2])
+	return nil
+}
+
+// Release gives an mmap-backed expert's pages back to the kernel (pages a
+// pinned neighbour shares stay).
+func (s *expertSource) Release(k expertcache.Key, _ *expertcache.Buffer) {
+	if s.direct || !s.valid(k) {
+		return
+	}
+	rs := s.ranges(k)
+	s.f.Unpin(rs[:])
+	s.f.Drop(rs[:], nil)
+}
+
+// cachedExperts adapts the expert cache to the model's ExpertSource.
+type cachedExperts struct{ c *expertcache.Cache }
+
+// cacheHandle is an expertcache.Handle seen as a model.ExpertHandle; the
+// conversion is free, so the decode path does not allocate.
+type cacheHandle expertcache.Handle
+
+func (h *cacheHandle) Expert() model.Expert {
+	e := (*expertcache.Handle)(h).Expert()
+	return model.Expert{Gate: e.Gate, Up: e.Up, Down: e.Down}
+}
+
+func (h *cacheHandle) Release() { (*expertcache.Handle)(h).Release() }
+
+func (c cachedExperts) Acquire(ctx context.Context, layer, expert int) (model.ExpertHandle, error) {
+	h, err := c.c.Acquire(ctx, expertcache.Key{Layer: int32(layer), Expert: int32(expert)})
+	if err != nil {
+		return nil, err
+	}
+	return (*cacheHandle)(h), nil
+}
