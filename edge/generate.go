@@ -42,6 +42,8 @@ type Stats struct {
 	GenTime         time.Duration `json:"generation_ns"`
 	TimeToFirst     time.Duration `json:"time_to_first_token_ns"`
 	StopReason      string        `json:"stop_reason"` // "eos", "length", "cancelled", "context"
+	// Paging is the change of the paging figures over this generation.
+	Paging PagingStats `json:"paging"`
 }
 
 // PromptTPS is prompt tokens processed per second.
@@ -66,16 +68,20 @@ type GenerateOptions struct {
 	// Stop reports whether a generated token ends the generation (it is
 	// still emitted). Nil: the model's EOS.
 	Stop func(tok int32) bool
-	// PrefillChunk bounds the tokens run in one forward pass (0: 256).
+	// PrefillChunk bounds the tokens run in one forward pass (0: the
+	// model's configured chunk).
 	PrefillChunk int
+	// OnToken, if set, receives each generated token's paging figures (the
+	// change since the previous token).
+	OnToken func(i int, tok int32, d PagingStats)
 }
 
 // Generate makes prompt the session's context (reusing the longest cached
 // prefix), then samples up to MaxTokens tokens, calling emit for each.
 // emit returning false stops early. A cancelled ctx stops at the next token
 // with StopReason "cancelled" and no error.
-func (s *Session) Generate(ctx context.Context, prompt []int32, o GenerateOptions, emit func(tok int32) bool) (Stats, error) {
-	st := Stats{PromptTokens: len(prompt)}
+func (s *Session) Generate(ctx context.Context, prompt []int32, o GenerateOptions, emit func(tok int32) bool) (st Stats, err error) {
+	st = Stats{PromptTokens: len(prompt)}
 	if len(prompt) == 0 {
 		return st, errors.New("empty prompt")
 	}
@@ -83,6 +89,11 @@ func (s *Session) Generate(ctx context.Context, prompt []int32, o GenerateOption
 		return st, fmt.Errorf("prompt of %d tokens does not fit the context of %d", len(prompt), s.Context())
 	}
 	start := time.Now()
+	before := s.m.Stats()
+	defer func() { st.Paging = s.m.Stats().Sub(before) }()
+	if o.PrefillChunk <= 0 {
+		o.PrefillChunk = s.m.cfg.PrefillChunk
+	}
 	if err := s.prefill(ctx, prompt, o.PrefillChunk, &st); err != nil {
 		if ctx.Err() != nil {
 			st.StopReason = "cancelled"
@@ -101,6 +112,7 @@ func (s *Session) Generate(ctx context.Context, prompt []int32, o GenerateOption
 		stop = func(t int32) bool { return t == eos }
 	}
 	smp := sample.New(o.Sampling)
+	last := before
 	genStart := time.Now()
 	st.StopReason = "length"
 	for st.GeneratedTokens < o.MaxTokens {
@@ -110,6 +122,11 @@ func (s *Session) Generate(ctx context.Context, prompt []int32, o GenerateOption
 		}
 		t := smp.Sample(s.logits, s.tokens)
 		st.GeneratedTokens++
+		if o.OnToken != nil {
+			now := s.m.Stats()
+			o.OnToken(st.GeneratedTokens-1, t, now.Sub(last))
+			last = now
+		}
 		if st.GeneratedTokens == 1 {
 			st.TimeToFirst = time.Since(start)
 			genStart = time.Now()

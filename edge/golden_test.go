@@ -102,8 +102,14 @@ func runRow(t *testing.T, m *Model, tokens []int32, step bool) ([]float32, map[i
 	t.Helper()
 	V := m.Model.Cfg.Vocab
 	routes := map[int][]int32{}
-	m.Model.Hooks.Routed = func(layer int, sel []int32) { routes[layer] = append(routes[layer], sel...) }
-	defer func() { m.Model.Hooks.Routed = nil }()
+	prev := m.Model.Hooks.Routed
+	m.Model.Hooks.Routed = func(layer int, sel []int32) {
+		routes[layer] = append(routes[layer], sel...)
+		if prev != nil {
+			prev(layer, sel)
+		}
+	}
+	defer func() { m.Model.Hooks.Routed = prev }()
 	s := m.NewSession(len(tokens))
 	logits := make([]float32, len(tokens)*V)
 	ctx := context.Background()

@@ -2,90 +2,262 @@ package edge
 
 import (
 	"fmt"
-	"os"
+	"runtime/debug"
+	"strings"
 	"sync"
 
-	"github.com/edsrzf/mmap-go"
-
 	"github.com/edgemoe/edgemoe/attention"
+	"github.com/edgemoe/edgemoe/expertcache"
 	"github.com/edgemoe/edgemoe/internal/gguf"
 	"github.com/edgemoe/edgemoe/internal/model"
 	"github.com/edgemoe/edgemoe/internal/tokenizer"
+	"github.com/edgemoe/edgemoe/pager"
 )
 
-// Config configures Open. The zero value runs with llama.cpp-matching
-// precision, an f32 KV cache and the model's training context.
+// Config configures Open: one documented struct, every field optional.
+// The zero value runs with llama.cpp-matching precision, an f32 KV cache,
+// the model's training context, a budget derived from the cgroup limit or
+// MemAvailable, the mmap pager, LRU eviction and one layer of prefetch.
 type Config struct {
 	// Precision selects how activations meet quantized weights.
 	Precision model.Precision
 	// KV is the latent KV cache element type.
 	KV attention.KVType
 	// Context is the number of positions a session holds; 0 means the
-	// model's training context.
+	// model's training context, capped at 4096.
 	Context int
-	// Budget is the memory budget in bytes for everything the process
-	// makes resident; 0 means derived from the cgroup limit or
-	// MemAvailable.
+	// Budget is the memory budget in bytes for everything the process makes
+	// resident (weights, KV cache, scratch, expert cache, page cache it
+	// causes); 0 derives it from the cgroup limit or MemAvailable.
 	Budget int64
+	// BudgetSource names where Budget came from, for the printed plan
+	// ("--mem" when empty).
+	BudgetSource string
+	// Pager is "mmap" (default) or "direct" (O_DIRECT reads into an owned
+	// arena).
+	Pager string
+	// Prefetch is how many layers ahead the router predictions look; 0
+	// means the default of 1, negative disables prefetch.
+	Prefetch int
+	// CachePolicy is "lru" (default), "lfu", "arc" or "protect-lfu".
+	CachePolicy string
+	// IOWorkers is the number of prefetch I/O goroutines; 0 means 2.
+	IOWorkers int
+	// PrefillChunk is the number of prompt tokens run per forward pass
+	// (each touched expert is loaded once per chunk); 0 means 64.
+	PrefillChunk int
 }
 
-// Model is an open model file. Close releases the mapping; sessions must not
-// be used after Close. Safe for concurrent use by several sessions.
+func (c *Config) defaults(m *model.Config) {
+	if c.Context <= 0 {
+		c.Context = min(m.ContextLen, 4096)
+	}
+	if c.Prefetch == 0 {
+		c.Prefetch = 1
+	}
+	if c.PrefillChunk <= 0 {
+		c.PrefillChunk = 64
+	}
+}
+
+// Model is an open model file with its memory plan, pager and expert
+// cache. Close releases everything; sessions must not be used after Close.
+// Safe for concurrent use by several sessions.
 type Model struct {
 	Path  string
 	File  *gguf.File
 	Model *model.Model
+	Plan  *Plan
 	cfg   Config
-	osf   *os.File
-	mm    mmap.MMap
+	pf    *pager.File
+	cache *expertcache.Cache
+	pre   *prefetcher
+	arena *pager.Arena
+	stats runStats
 
 	tokOnce sync.Once
 	tok     *tokenizer.Tokenizer
 	tokErr  error
 }
 
-// Open parses, maps and binds the model at path.
-func Open(path string, cfg Config) (*Model, error) {
+// Open parses, maps and binds the model at path, plans the budget and
+// starts the expert cache.
+func Open(path string, cfg Config) (_ *Model, err error) {
 	gf, err := gguf.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	backend, err := parseBackend(cfg.Pager)
+	if err != nil {
+		return nil, err
+	}
+	pf, err := pager.Open(path, pager.Config{Backend: backend})
 	if err != nil {
 		return nil, fmt.Errorf("open model: %w", err)
 	}
-	mm, err := mmap.Map(f, mmap.RDONLY, 0)
+	m := &Model{Path: path, File: gf, pf: pf}
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	mm, err := model.New(gf, pf.Mapping())
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
-	}
-	m, err := model.New(gf, mm)
-	if err != nil {
-		mm.Unmap()
-		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m.Prec = cfg.Precision
-	return &Model{Path: path, File: gf, Model: m, cfg: cfg, osf: f, mm: mm}, nil
+	mm.Prec = cfg.Precision
+	cfg.defaults(mm.Cfg)
+	m.Model, m.cfg = mm, cfg
+	sizes := mm.ComputeSizes(gf)
+	budget, source := cfg.Budget, cfg.BudgetSource
+	if source == "" {
+		source = "--mem"
+	}
+	if budget <= 0 {
+		budget, source = DefaultBudget()
+	}
+	if m.Plan, err = MakePlan(mm, sizes, budget, source, cfg.Context, cfg.KV, cfg.PrefillChunk); err != nil {
+		return nil, err
+	}
+	if err := m.pinResident(); err != nil {
+		return nil, err
+	}
+	if err := m.startCache(backend == pager.Direct); err != nil {
+		return nil, err
+	}
+	m.setMemoryLimit()
+	m.installHooks()
+	return m, nil
 }
 
-// Close unmaps the file.
-func (m *Model) Close() error {
-	err := m.mm.Unmap()
-	if e := m.osf.Close(); err == nil {
-		err = e
+func parseBackend(s string) (pager.Backend, error) {
+	switch strings.ToLower(s) {
+	case "", "mmap":
+		return pager.Mmap, nil
+	case "direct":
+		return pager.Direct, nil
 	}
-	return err
+	return 0, fmt.Errorf("pager %q: want mmap or direct", s)
+}
+
+// ParsePolicy maps a --cache-policy name to a policy.
+func ParsePolicy(s string) (expertcache.Policy, error) {
+	switch strings.ToLower(s) {
+	case "", "lru":
+		return expertcache.NewLRU(), nil
+	case "lfu":
+		return expertcache.NewLFU(), nil
+	case "arc":
+		return expertcache.NewARC(), nil
+	case "protect-lfu":
+		return expertcache.NewProtectPredicted(expertcache.NewLFU()), nil
+	case "protect-lru":
+		return expertcache.NewProtectPredicted(expertcache.NewLRU()), nil
+	}
+	return nil, fmt.Errorf("cache policy %q: want lru, lfu, arc, protect-lru or protect-lfu", s)
+}
+
+// pinResident pins the pages of every non-routed tensor in the pager, so
+// dropping an evicted expert never drops a page a resident neighbour
+// shares.
+func (m *Model) pinResident() error {
+	routed := map[string]bool{}
+	for _, L := range m.Model.W.Layers {
+		if L.GateExps != nil {
+			routed[L.GateExps.Name], routed[L.UpExps.Name], routed[L.DownExps.Name] = true, true, true
+		}
+	}
+	var rs []pager.Range
+	for i := range m.File.Tensors {
+		t := &m.File.Tensors[i]
+		if routed[t.Name] || t.Size == 0 {
+			continue
+		}
+		off, n := m.File.TensorRange(t)
+		rs = append(rs, pager.Range{Off: off, Len: n})
+	}
+	return m.pf.Pin(rs)
+}
+
+func (m *Model) startCache(direct bool) error {
+	if m.Plan.RoutedTotal == 0 {
+		return nil
+	}
+	policy, err := ParsePolicy(m.cfg.CachePolicy)
+	if err != nil {
+		return err
+	}
+	cc := expertcache.Config{Budget: m.Plan.ExpertCache, Policy: policy,
+		Source: newExpertSource(m.pf, m.Model.W, direct), IOWorkers: m.cfg.IOWorkers}
+	if direct {
+		if m.arena, err = pager.NewArena(m.Plan.ExpertCache); err != nil {
+			return fmt.Errorf("expert arena: %w", err)
+		}
+		cc.Allocator = arenaAllocator{m.arena}
+	}
+	if m.cache, err = expertcache.New(cc); err != nil {
+		return err
+	}
+	m.Model.Experts = cachedExperts{m.cache}
+	return nil
+}
+
+// arenaAllocator lends the direct backend's page-aligned arena to the
+// cache; it falls back to the heap if fragmentation leaves no room.
+type arenaAllocator struct{ a *pager.Arena }
+
+func (a arenaAllocator) Alloc(n int) []byte {
+	if b, err := a.a.Alloc(int64(n)); err == nil {
+		return b
+	}
+	return make([]byte, n)
+}
+
+func (a arenaAllocator) Free(b []byte) { _ = a.a.Free(b) } // heap fallbacks are refused; the GC takes them
+
+// setMemoryLimit tells the Go runtime how much heap the plan allows, so the
+// collector works before the cgroup would.
+func (m *Model) setMemoryLimit() {
+	p := m.Plan
+	debug.SetMemoryLimit(p.KV + p.Scratch + p.Headroom/2)
+}
+
+func (m *Model) installHooks() {
+	if m.cache == nil {
+		return
+	}
+	if m.cfg.Prefetch > 0 {
+		m.pre = newPrefetcher(m.Model, m.cache, m.cfg.Prefetch)
+		m.Model.Hooks.BeforeLayer = m.pre.beforeLayer
+		m.Model.Hooks.Routed = m.pre.routed
+	}
+}
+
+// Close stops the expert cache and unmaps the file.
+func (m *Model) Close() error {
+	var errs []error
+	if m.cache != nil {
+		errs = append(errs, m.cache.Close())
+	}
+	if m.arena != nil {
+		errs = append(errs, m.arena.Close())
+	}
+	if m.pf != nil {
+		errs = append(errs, m.pf.Close())
+	}
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // NewSession starts a sequence with room for ctx positions (0: the
-// configured context, else the model's training context).
+// configured context).
 func (m *Model) NewSession(ctx int) *model.Session {
 	if ctx <= 0 {
 		ctx = m.cfg.Context
-	}
-	if ctx <= 0 {
-		ctx = m.Model.Cfg.ContextLen
 	}
 	return m.Model.NewSession(ctx, m.cfg.KV)
 }

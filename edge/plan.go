@@ -29,6 +29,15 @@ type Plan struct {
 	RoutedTotal  int64 // all routed expert bytes
 }
 
+// Fixed is everything but the expert cache.
+func (p *Plan) Fixed() int64 { return p.Resident + p.KV + p.Scratch + p.Headroom }
+
+// MinBudget is the smallest budget that leaves the expert cache room for
+// the experts one token of one layer needs, plus two.
+func (p *Plan) MinBudget(expertsUsed int) int64 {
+	return p.Fixed() + int64(expertsUsed+2)*p.OneExpert
+}
+
 // CacheFraction is the share of all routed experts the cache can hold.
 func (p *Plan) CacheFraction() float64 {
 	if p.RoutedTotal == 0 {
@@ -75,8 +84,8 @@ func MakePlan(m *model.Model, sizes model.Sizes, budget int64, source string, ct
 	p := &Plan{Budget: budget, BudgetSource: source, Context: ctx, Resident: sizes.Resident,
 		KV:      attention.CacheBytes(kv, c.Layers, ctx, c.KVLoraRank, c.QKRope),
 		Scratch: scratchBytes(c, chunk), OneExpert: sizes.OneExpert, RoutedTotal: sizes.Routed}
-	p.Headroom = min(max(budget/50, 16<<20), 256<<20)
-	fixed := p.Resident + p.KV + p.Scratch + p.Headroom
+	p.Headroom = min(max((p.Resident+p.KV+p.Scratch)/16, 16<<20), 256<<20)
+	fixed := p.Fixed()
 	// The experts of one layer for one token must fit at once, or decode
 	// cannot make progress without thrashing; a few more keep I/O busy.
 	minCache := int64(c.ExpertsUsed+2) * sizes.OneExpert

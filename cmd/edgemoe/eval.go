@@ -30,6 +30,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	prec := fs.String("precision", "match", "activations: match (quantized as llama.cpp does) or f32")
 	gen := fs.Int("generate", 0, "then continue greedily for `N` tokens")
 	prof := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	paging := addPagingFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -62,7 +63,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 		defer stop()
 	}
-	m, err := edge.Open(*path, edge.Config{Precision: p, KV: kvt})
+	cfg := edge.Config{Precision: p, KV: kvt, Context: len(ids) + *gen}
+	if err := paging.apply(&cfg); err != nil {
+		return badInput(err)
+	}
+	m, err := edge.Open(*path, cfg)
 	if err != nil {
 		return badInput(err)
 	}

@@ -24,7 +24,6 @@ func init() {
 // genFlags are the flags run and chat share.
 type genFlags struct {
 	model     *string
-	mem       *string
 	ctx       *int
 	n         *int
 	temp      *float64
@@ -37,12 +36,49 @@ type genFlags struct {
 	kv        *string
 	verbose   *bool
 	statsJSON *string
+	paging    pagingFlags
+}
+
+// pagingFlags are the memory and paging flags of every model command.
+type pagingFlags struct {
+	mem      *string
+	pager    *string
+	prefetch *int
+	policy   *string
+}
+
+func addPagingFlags(fs *flag.FlagSet) pagingFlags {
+	return pagingFlags{
+		mem:      fs.String("mem", "", "memory `budget` for everything the process makes resident (e.g. 2G, 512M); default: cgroup limit or MemAvailable"),
+		pager:    fs.String("pager", "mmap", "expert pager: mmap or direct (O_DIRECT reads)"),
+		prefetch: fs.Int("prefetch", 1, "router-predicted prefetch depth in layers (0: off)"),
+		policy:   fs.String("cache-policy", "lru", "expert cache policy: lru, lfu, arc, protect-lru, protect-lfu"),
+	}
+}
+
+// apply fills the paging fields of cfg.
+func (p pagingFlags) apply(cfg *edge.Config) error {
+	if *p.mem != "" {
+		b, err := parseBytes(*p.mem)
+		if err != nil {
+			return fmt.Errorf("--mem: %w", err)
+		}
+		cfg.Budget = b
+	}
+	cfg.Pager, cfg.CachePolicy = *p.pager, *p.policy
+	if *p.prefetch < 0 {
+		return fmt.Errorf("--prefetch %d: must be >= 0", *p.prefetch)
+	}
+	cfg.Prefetch = *p.prefetch
+	if cfg.Prefetch == 0 {
+		cfg.Prefetch = -1
+	}
+	return nil
 }
 
 func addGenFlags(fs *flag.FlagSet) *genFlags {
 	return &genFlags{
 		model:     fs.String("m", "", "model `file` (GGUF); default: the built-in demo model"),
-		mem:       fs.String("mem", "", "memory `budget` for everything the process makes resident (e.g. 2G, 512M)"),
 		ctx:       fs.Int("ctx", 4096, "context `tokens` (KV cache size)"),
 		n:         fs.Int("n", 128, "tokens to generate"),
 		temp:      fs.Float64("temp", 0.7, "temperature (0: greedy)"),
@@ -55,6 +91,7 @@ func addGenFlags(fs *flag.FlagSet) *genFlags {
 		kv:        fs.String("kv", "f32", "latent KV cache type: f32 or f16"),
 		verbose:   fs.Bool("v", false, "print the model, memory plan and kernels"),
 		statsJSON: fs.String("stats-json", "", "write the run's statistics as JSON to `file`"),
+		paging:    addPagingFlags(fs),
 	}
 }
 
@@ -101,17 +138,21 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 // openForGeneration opens -m or the built-in demo model and its tokenizer.
 func openForGeneration(g *genFlags, stderr io.Writer) (*edge.Model, *tokenizer.Tokenizer, error) {
 	path := *g.model
+	cfg, err := edgeConfig(g)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
 	if path == "" {
 		p, err := builtinModel(stderr)
 		if err != nil {
 			return nil, nil, err
 		}
 		path = p
-		fmt.Fprintf(stderr, "edgemoe: no -m given: using the built-in demo model %s (random weights: its text is meaningless)\n", path)
-	}
-	cfg, err := edgeConfig(g)
-	if err != nil {
-		return nil, nil, badInput(err)
+		if cfg.Budget == 0 {
+			cfg.Budget, cfg.BudgetSource = demoBudget, "the built-in demo model's default"
+		}
+		fmt.Fprintf(stderr, "edgemoe: no -m given: using the built-in demo model %s (random weights: its text is meaningless) under a %s budget, well below its %s of experts, so experts are paged\n",
+			path, human(cfg.Budget), "1.19 GiB")
 	}
 	m, err := edge.Open(path, cfg)
 	if err != nil {
@@ -124,6 +165,7 @@ func openForGeneration(g *genFlags, stderr io.Writer) (*edge.Model, *tokenizer.T
 	}
 	if *g.verbose {
 		printModelSummary(stderr, m)
+		fmt.Fprint(stderr, m.Plan.String())
 	}
 	return m, tok, nil
 }
@@ -137,12 +179,7 @@ func edgeConfig(g *genFlags) (edge.Config, error) {
 	if cfg.KV, err = parseKV(*g.kv); err != nil {
 		return cfg, err
 	}
-	if *g.mem != "" {
-		if cfg.Budget, err = parseBytes(*g.mem); err != nil {
-			return cfg, fmt.Errorf("--mem: %w", err)
-		}
-	}
-	return cfg, nil
+	return cfg, g.paging.apply(&cfg)
 }
 
 func promptTokens(m *edge.Model, tok *tokenizer.Tokenizer, prompt string, raw bool) ([]int32, error) {
@@ -181,10 +218,20 @@ func streamGenerate(ctx context.Context, s *edge.Session, tok *tokenizer.Tokeniz
 	return st, err
 }
 
+// demoBudget is the built-in model's default budget: its resident part,
+// KV cache and scratch plus about a fifth of its routed experts.
+const demoBudget = 600 << 20
+
 func reportStats(st edge.Stats, g *genFlags, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "prompt: %d tokens (%d cached) in %.2fs, %.2f tok/s | generated: %d tokens in %.2fs, %.2f tok/s | first token after %.2fs | stop: %s\n",
 		st.PromptTokens, st.CachedTokens, st.PromptTime.Seconds(), st.PromptTPS(),
 		st.GeneratedTokens, st.GenTime.Seconds(), st.GenTPS(), st.TimeToFirst.Seconds(), st.StopReason)
+	p := st.Paging
+	toks := float64(max(st.PromptTokens-st.CachedTokens+st.GeneratedTokens, 1))
+	fmt.Fprintf(stderr, "paging: budget %s, expert cache %s (peak %s) | hit rate %.1f%% (%d hits, %d misses) | %.1f MiB read per token | I/O stall %.2fs | prefetch %d issued, %d used, %d wasted, %d cancelled, precision %.0f%%, recall %.0f%% | major faults %d | peak RSS %s\n",
+		human(p.Budget), human(p.ExpertCacheBudget), human(p.ExpertCachePeak), 100*p.HitRate, p.Hits, p.Misses,
+		float64(p.BytesRead)/toks/(1<<20), p.Stall.Seconds(), p.PrefetchIssued, p.PrefetchUsed, p.PrefetchWasted,
+		p.PrefetchCancelled, 100*p.Precision, 100*p.Recall, p.MajorFaults, human(p.PeakRSS))
 	if *g.statsJSON == "" {
 		return nil
 	}
