@@ -46,6 +46,10 @@ type Config struct {
 	// PrefillChunk is the number of prompt tokens run per forward pass
 	// (each touched expert is loaded once per chunk); 0 means 64.
 	PrefillChunk int
+	// LoadAhead is how many of a layer's experts may be loading while an
+	// earlier one computes (parallel demand reads); 0 means 4, negative
+	// loads one at a time.
+	LoadAhead int
 }
 
 func (c *Config) defaults(m *model.Config) {
@@ -57,6 +61,9 @@ func (c *Config) defaults(m *model.Config) {
 	}
 	if c.PrefillChunk <= 0 {
 		c.PrefillChunk = 64
+	}
+	if c.LoadAhead == 0 {
+		c.LoadAhead = 4
 	}
 }
 
@@ -73,6 +80,7 @@ type Model struct {
 	cache *expertcache.Cache
 	pre   *prefetcher
 	arena *pager.Arena
+	loads *loadPool
 	stats runStats
 
 	tokOnce sync.Once
@@ -198,7 +206,16 @@ func (m *Model) startCache(direct bool) error {
 	if m.cache, err = expertcache.New(cc); err != nil {
 		return err
 	}
-	m.Model.Experts = cachedExperts{m.cache}
+	// Experts loading ahead of the one in use, bounded so that the pins
+	// held at once (window + the one computing) leave the budget room.
+	capacity := m.Plan.ExpertCache / max(m.Plan.OneExpert, 1)
+	window := int(min(int64(m.cfg.LoadAhead), capacity-2))
+	if window < 1 {
+		m.Model.Experts = cachedExperts{m.cache}
+		return nil
+	}
+	m.loads = newLoadPool(m.cache, window, window)
+	m.Model.Experts = asyncExperts{cachedExperts{m.cache}, m.loads}
 	return nil
 }
 
@@ -236,6 +253,9 @@ func (m *Model) installHooks() {
 // Close stops the expert cache and unmaps the file.
 func (m *Model) Close() error {
 	var errs []error
+	if m.loads != nil {
+		m.loads.close()
+	}
 	if m.cache != nil {
 		errs = append(errs, m.cache.Close())
 	}

@@ -21,30 +21,33 @@ type LayerPaging struct {
 // PagingStats is a snapshot of the paging figures since Open. It is a value
 // the caller owns.
 type PagingStats struct {
-	Budget            int64         `json:"budget_bytes"`
-	ResidentWeights   int64         `json:"resident_weight_bytes"`
-	KVBytes           int64         `json:"kv_bytes"`
-	ExpertCacheBudget int64         `json:"expert_cache_budget_bytes"`
-	ExpertCacheUsed   int64         `json:"expert_cache_used_bytes"`
-	ExpertCachePeak   int64         `json:"expert_cache_peak_bytes"`
-	Hits              uint64        `json:"hits"`
-	Misses            uint64        `json:"misses"`
-	HitRate           float64       `json:"hit_rate"`
-	Evictions         uint64        `json:"evictions"`
-	PrefetchIssued    uint64        `json:"prefetch_issued"`
-	PrefetchUsed      uint64        `json:"prefetch_used"`
-	PrefetchWasted    uint64        `json:"prefetch_wasted"`
-	PrefetchCancelled uint64        `json:"prefetch_cancelled"`
-	PrefetchDropped   uint64        `json:"prefetch_dropped"`
-	Precision         float64       `json:"prefetch_precision"`
-	Recall            float64       `json:"prefetch_recall"`
-	BytesRead         int64         `json:"expert_bytes_read"`
-	Stall             time.Duration `json:"io_stall_ns"`
-	MajorFaults       uint64        `json:"major_faults"`
-	ProcReadBytes     uint64        `json:"process_read_bytes"`
-	RSS               int64         `json:"rss_bytes"`
-	PeakRSS           int64         `json:"peak_rss_bytes"`
-	Layers            []LayerPaging `json:"layers,omitempty"`
+	Budget            int64   `json:"budget_bytes"`
+	ResidentWeights   int64   `json:"resident_weight_bytes"`
+	KVBytes           int64   `json:"kv_bytes"`
+	ExpertCacheBudget int64   `json:"expert_cache_budget_bytes"`
+	ExpertCacheUsed   int64   `json:"expert_cache_used_bytes"`
+	ExpertCachePeak   int64   `json:"expert_cache_peak_bytes"`
+	Hits              uint64  `json:"hits"`
+	Misses            uint64  `json:"misses"`
+	HitRate           float64 `json:"hit_rate"`
+	Evictions         uint64  `json:"evictions"`
+	PrefetchIssued    uint64  `json:"prefetch_issued"`
+	PrefetchUsed      uint64  `json:"prefetch_used"`
+	PrefetchWasted    uint64  `json:"prefetch_wasted"`
+	PrefetchCancelled uint64  `json:"prefetch_cancelled"`
+	PrefetchDropped   uint64  `json:"prefetch_dropped"`
+	Precision         float64 `json:"prefetch_precision"`
+	Recall            float64 `json:"prefetch_recall"`
+	BytesRead         int64   `json:"expert_bytes_read"`
+	// Stall is the time the forward pass waited for experts; LoadTime the
+	// time loads took (summed over parallel loads).
+	Stall         time.Duration `json:"io_stall_ns"`
+	LoadTime      time.Duration `json:"load_time_ns"`
+	MajorFaults   uint64        `json:"major_faults"`
+	ProcReadBytes uint64        `json:"process_read_bytes"`
+	RSS           int64         `json:"rss_bytes"`
+	PeakRSS       int64         `json:"peak_rss_bytes"`
+	Layers        []LayerPaging `json:"layers,omitempty"`
 }
 
 // Stats returns the paging figures. Safe for concurrent use.
@@ -63,7 +66,10 @@ func (m *Model) Stats() PagingStats {
 	s.Hits, s.Misses, s.HitRate, s.Evictions = c.Hits, c.Misses, c.HitRate(), c.Evictions
 	s.PrefetchIssued, s.PrefetchUsed, s.PrefetchWasted = c.PrefetchIssued, c.PrefetchUsed, c.PrefetchWasted
 	s.PrefetchCancelled, s.PrefetchDropped = c.PrefetchCancelled, c.PrefetchDropped
-	s.BytesRead, s.Stall = c.BytesLoaded, c.Stall
+	s.BytesRead, s.Stall, s.LoadTime = c.BytesLoaded, c.Stall, c.Stall
+	if m.loads != nil {
+		s.Stall = time.Duration(m.loads.stall.Load())
+	}
 	var pred []PredictionStats
 	if m.pre != nil {
 		pred = m.pre.snapshot()
@@ -107,6 +113,7 @@ func (s PagingStats) Sub(prev PagingStats) PagingStats {
 	d.PrefetchDropped -= prev.PrefetchDropped
 	d.BytesRead -= prev.BytesRead
 	d.Stall -= prev.Stall
+	d.LoadTime -= prev.LoadTime
 	d.MajorFaults -= prev.MajorFaults
 	d.ProcReadBytes -= prev.ProcReadBytes
 	d.Layers = nil

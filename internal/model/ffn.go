@@ -59,7 +59,9 @@ func (s *Session) routed(ctx context.Context, l int, L *Layer, h []float32, T in
 	order := s.s.order(sel)
 	xs := s.s.gatherX(T * E)
 	ys := s.s.gatherY(T * E)
-	for _, e := range order {
+	acq := s.acquirer(ctx, l, order)
+	defer acq.drain()
+	for i, e := range order {
 		// tokens that picked e, in token order
 		n := 0
 		for t := 0; t < T; t++ {
@@ -71,7 +73,7 @@ func (s *Session) routed(ctx context.Context, l int, L *Layer, h []float32, T in
 				}
 			}
 		}
-		hd, err := s.m.Experts.Acquire(ctx, l, int(e))
+		hd, err := acq.get(i)
 		if err != nil {
 			return fmt.Errorf("layer %d expert %d: %w", l, e, err)
 		}

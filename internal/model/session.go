@@ -12,10 +12,11 @@ import (
 // next token. It owns its scratch memory; it is not safe for concurrent
 // use (use one Session per sequence).
 type Session struct {
-	m   *Model
-	kv  *attention.Cache
-	pos int
-	s   scratch
+	m      *Model
+	kv     *attention.Cache
+	pos    int
+	s      scratch
+	loader Loader // from an AsyncSource, made on first use
 }
 
 // NewSession makes a session holding up to ctx positions.
@@ -151,6 +152,7 @@ type scratch struct {
 	ord, tok           []int32
 	tw, gx, gy, sh     []float32
 	attn               attention.Scratch
+	acq                acquire
 }
 
 func (s *scratch) grow(c *Config, T int) {
