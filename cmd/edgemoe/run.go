@@ -37,7 +37,23 @@ type genFlags struct {
 	verbose   *bool
 	statsJSON *string
 	paging    pagingFlags
+	perToken  []tokenRecord
 }
+
+// tokenRecord is one generated token's paging figures in --stats-json (the
+// first includes the prompt).
+type tokenRecord struct {
+	Index        int    `json:"i"`
+	Token        int32  `json:"token"`
+	Hits         uint64 `json:"hits"`
+	Misses       uint64 `json:"misses"`
+	BytesRead    int64  `json:"bytes_read"`
+	StallNS      int64  `json:"stall_ns"`
+	PrefetchUsed uint64 `json:"prefetch_used"`
+	MajorFaults  uint64 `json:"major_faults"`
+}
+
+const maxPerToken = 1 << 14
 
 // pagingFlags are the memory and paging flags of every model command.
 type pagingFlags struct {
@@ -205,6 +221,15 @@ func promptTokens(m *edge.Model, tok *tokenizer.Tokenizer, prompt string, raw bo
 func streamGenerate(ctx context.Context, s *edge.Session, tok *tokenizer.Tokenizer, ids []int32, g *genFlags, stdout io.Writer) (edge.Stats, error) {
 	dec := tok.NewDecoder()
 	opts := edge.GenerateOptions{MaxTokens: *g.n, Sampling: g.sampling()}
+	g.perToken = g.perToken[:0]
+	if *g.statsJSON != "" {
+		opts.OnToken = func(i int, t int32, d edge.PagingStats) {
+			if len(g.perToken) < maxPerToken {
+				g.perToken = append(g.perToken, tokenRecord{Index: i, Token: t, Hits: d.Hits, Misses: d.Misses,
+					BytesRead: d.BytesRead, StallNS: int64(d.Stall), PrefetchUsed: d.PrefetchUsed, MajorFaults: d.MajorFaults})
+			}
+		}
+	}
 	st, err := s.Generate(ctx, ids, opts, func(t int32) bool {
 		if t == tok.EOS() {
 			return true
@@ -237,9 +262,10 @@ func reportStats(st edge.Stats, g *genFlags, stderr io.Writer) error {
 	}
 	out := struct {
 		edge.Stats
-		PromptTPS float64 `json:"prompt_tok_per_s"`
-		GenTPS    float64 `json:"gen_tok_per_s"`
-	}{st, st.PromptTPS(), st.GenTPS()}
+		PromptTPS float64       `json:"prompt_tok_per_s"`
+		GenTPS    float64       `json:"gen_tok_per_s"`
+		PerToken  []tokenRecord `json:"per_token"`
+	}{st, st.PromptTPS(), st.GenTPS(), g.perToken}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
