@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -15,6 +16,9 @@ func init() {
 
 func runInspect(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("inspect", stderr)
+	mem := fs.String("mem", "", "also print the memory plan for this `budget` (e.g. 4G)")
+	ctx := fs.Int("ctx", 4096, "context `tokens` for the plan's KV cache")
+	kv := fs.String("kv", "f32", "KV cache type for the plan: f32 or f16")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -22,7 +26,23 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return badInput(fmt.Errorf("usage: edgemoe inspect MODEL.gguf"))
 	}
-	m, err := edge.Open(pos[0], edge.Config{})
+	cfg := edge.Config{Context: *ctx, Budget: 1 << 50, BudgetSource: "inspect (no budget given)"}
+	if cfg.KV, err = parseKV(*kv); err != nil {
+		return badInput(err)
+	}
+	var planErr error
+	if *mem != "" {
+		if cfg.Budget, err = parseBytes(*mem); err != nil {
+			return badInput(fmt.Errorf("--mem: %w", err))
+		}
+		cfg.BudgetSource = "--mem"
+	}
+	m, err := edge.Open(pos[0], cfg)
+	if errors.Is(err, edge.ErrBudget) {
+		planErr = err // describe the model anyway, then explain the plan
+		cfg.Budget = 1 << 50
+		m, err = edge.Open(pos[0], cfg)
+	}
 	if err != nil {
 		return badInput(err)
 	}
@@ -69,8 +89,15 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 	p("bytes resident:  %s (non-routed weights; token_embd %s of it)", human(s.Resident), human(s.Embedding))
 	p("bytes routed:    %s (%d experts in %d MoE layers)", human(s.Routed), s.ExpertsAll, s.MoELayers)
 	p("one expert:      %s", human(s.OneExpert))
-	kv := int64(c.KVPerToken()) * int64(c.Layers)
-	p("latent KV/token: %s f32, %s f16 (%d values x %d layers)", human(4*kv), human(2*kv), c.KVPerToken(), c.Layers)
+	kvb := int64(c.KVPerToken()) * int64(c.Layers)
+	p("latent KV/token: %s f32, %s f16 (%d values x %d layers)", human(4*kvb), human(2*kvb), c.KVPerToken(), c.Layers)
+	p("kernels:         %s", kernelSummary())
+	if planErr != nil {
+		return badInput(planErr)
+	}
+	if *mem != "" {
+		fmt.Fprint(stdout, m.Plan.String())
+	}
 	return nil
 }
 
