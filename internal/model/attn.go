@@ -18,7 +18,7 @@ func (s *Session) attention(l int, L *Layer, h []float32, T int, out []float32) 
 		linear(p, L.QA, h, T, qa, &s.s.act)
 		for t := 0; t < T; t++ {
 			row := qa[t*c.QLoraRank : (t+1)*c.QLoraRank]
-			rmsNorm(row, row, L.QANorm, c.RMSEps)
+			kernels.RMSNorm(row, row, L.QANorm, c.RMSEps)
 		}
 		linear(p, L.QB, qa, T, q, &s.s.act)
 	} else {
@@ -29,7 +29,7 @@ func (s *Session) attention(l int, L *Layer, h []float32, T int, out []float32) 
 	for t := 0; t < T; t++ {
 		row := kv[t*(C+dr) : (t+1)*(C+dr)]
 		lat, kpe := row[:C], row[C:]
-		rmsNorm(lat, lat, L.KVANorm, c.RMSEps)
+		kernels.RMSNorm(lat, lat, L.KVANorm, c.RMSEps)
 		s.m.rope.Apply(kpe, s.pos+t)
 		s.kv.Store(l, s.pos+t, lat, kpe)
 	}

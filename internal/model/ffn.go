@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"github.com/edgemoe/edgemoe/internal/kernels"
 	"slices"
 )
 
@@ -14,7 +15,7 @@ func (s *Session) swiglu(gate, up, down *Matrix, x []float32, T int, out []float
 	g, u := s.s.g[:T*F], s.s.u[:T*F]
 	linear(p, gate, x, T, g, &s.s.act)
 	linear(p, up, x, T, u, &s.s.act)
-	swigluInPlace(g, u)
+	kernels.SwiGLU(g, g, u)
 	linear(p, down, g, T, out, &s.s.act)
 }
 
@@ -85,7 +86,7 @@ func (s *Session) routed(ctx context.Context, l int, L *Layer, h []float32, T in
 		hd.Release()
 		for i := 0; i < n; i++ {
 			t := int(s.s.tok[i])
-			axpy(out[t*E:(t+1)*E], s.s.tw[i], ys[i*E:(i+1)*E])
+			kernels.Axpy(out[t*E:(t+1)*E], s.s.tw[i], ys[i*E:(i+1)*E])
 		}
 	}
 	return nil

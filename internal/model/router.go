@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/edgemoe/edgemoe/internal/kernels"
 	"math"
 )
 
@@ -17,7 +18,8 @@ func route(c *Config, logits, bias, scores []float32, sel []int32, w []float32) 
 			scores[i] = float32(1 / (1 + math.Exp(-float64(v))))
 		}
 	} else {
-		softmaxInto(scores[:n], logits)
+		copy(scores[:n], logits)
+		kernels.Softmax(scores[:n])
 	}
 	// Selection scores live in logits (no longer needed) to avoid scratch.
 	choice := logits
@@ -43,23 +45,6 @@ func route(c *Config, logits, bias, scores []float32, sel []int32, w []float32) 
 	}
 	for k := range w {
 		w[k] *= c.WeightScale
-	}
-}
-
-func softmaxInto(dst, x []float32) {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var sum float64
-	for i, v := range x {
-		e := math.Exp(float64(v - m))
-		dst[i] = float32(e)
-		sum += e
-	}
-	inv := 1 / sum
-	for i := range dst {
-		dst[i] = float32(float64(dst[i]) * inv)
 	}
 }
 
@@ -166,7 +151,7 @@ func (p *Predictor) Predict(layer int, x []float32, sel []int32) bool {
 		return false
 	}
 	L := &p.m.W.Layers[layer]
-	rmsNorm(p.h, x, L.FFNNorm, c.RMSEps)
+	kernels.RMSNorm(p.h, x, L.FFNNorm, c.RMSEps)
 	linear(PrecisionF32, L.Router, p.h, 1, p.logits, &p.act)
 	var w [64]float32
 	ws := w[:0]

@@ -89,7 +89,7 @@ func (s *Session) Forward(ctx context.Context, tokens []int32, logits []float32,
 	n := T - first
 	h := s.s.h[:n*c.Embd]
 	for t := 0; t < n; t++ {
-		rmsNorm(h[t*c.Embd:(t+1)*c.Embd], x[(first+t)*c.Embd:(first+t+1)*c.Embd], s.m.W.OutputNorm, c.RMSEps)
+		kernels.RMSNorm(h[t*c.Embd:(t+1)*c.Embd], x[(first+t)*c.Embd:(first+t+1)*c.Embd], s.m.W.OutputNorm, c.RMSEps)
 	}
 	linear(s.m.Prec, s.m.W.Output, h, n, logits[:n*c.Vocab], &s.s.act)
 	return nil
@@ -112,13 +112,13 @@ func (s *Session) layer(ctx context.Context, l int, x []float32, T int) error {
 	}
 	h := s.s.h[:T*E]
 	for t := 0; t < T; t++ {
-		rmsNorm(h[t*E:(t+1)*E], x[t*E:(t+1)*E], L.AttnNorm, c.RMSEps)
+		kernels.RMSNorm(h[t*E:(t+1)*E], x[t*E:(t+1)*E], L.AttnNorm, c.RMSEps)
 	}
 	out := s.s.out[:T*E]
 	s.attention(l, L, h, T, out)
 	add(x, out)
 	for t := 0; t < T; t++ {
-		rmsNorm(h[t*E:(t+1)*E], x[t*E:(t+1)*E], L.FFNNorm, c.RMSEps)
+		kernels.RMSNorm(h[t*E:(t+1)*E], x[t*E:(t+1)*E], L.FFNNorm, c.RMSEps)
 	}
 	if !c.IsMoE(l) {
 		s.dense(L, h, T, out)
@@ -129,12 +129,7 @@ func (s *Session) layer(ctx context.Context, l int, x []float32, T int) error {
 	return nil
 }
 
-func add(dst, x []float32) {
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += x[i]
-	}
-}
+func add(dst, x []float32) { kernels.Add(dst, x[:len(dst)]) }
 
 // scratch is the working memory of one forward pass, grown to the largest
 // batch seen and reused.
