@@ -88,15 +88,34 @@ func (s *expertSource) Load(ctx context.Context, k expertcache.Key, dst *expertc
 	return nil
 }
 
-// Release gives an mmap-backed expert's pages back to the kernel (pages a
-// pinned neighbour shares stay).
+// Release gives an mmap-backed expert's pages back to the kernel. Pages a
+// pinned neighbour (a resident tensor or a cached expert) holds stay.
+//
+// The span dropped is widened to whole 2 MiB blocks: the page cache keeps
+// large folios, and the kernel maps a whole folio (or fault-around window)
+// when one page of it is populated, so neighbouring experts' pages end up
+// mapped and charged too. Dropping the unpinned rest of the block keeps
+// resident memory to what the cache accounts for.
 func (s *expertSource) Release(k expertcache.Key, _ *expertcache.Buffer) {
 	if s.direct || !s.valid(k) {
 		return
 	}
 	rs := s.ranges(k)
 	s.f.Unpin(rs[:])
-	s.f.Drop(rs[:], nil)
+	s.f.Drop(widen(rs[:], s.f.Size()), nil)
+}
+
+// dropBlock is the granularity of Release's drops (a PMD-sized folio).
+const dropBlock = 2 << 20
+
+func widen(rs []pager.Range, size int64) []pager.Range {
+	out := make([]pager.Range, len(rs))
+	for i, r := range rs {
+		a := r.Off &^ (dropBlock - 1)
+		b := min((r.Off+r.Len+dropBlock-1)&^(dropBlock-1), size)
+		out[i] = pager.Range{Off: a, Len: b - a}
+	}
+	return out
 }
 
 // cachedExperts adapts the expert cache to the model's ExpertSource.
