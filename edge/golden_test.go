@@ -294,3 +294,30 @@ func TestGoldenGreedy(t *testing.T) {
 		})
 	}
 }
+
+// TestKVF16 checks the f16 latent cache against the f32 one: rounding the
+// cached latents to f16 moves logits by about f16's relative precision.
+func TestKVF16(t *testing.T) {
+	dir := testenv.Path(t, "golden", "v3tiny-f32")
+	var toks goldenTokens
+	readJSON(t, filepath.Join(dir, "tokens.json"), &toks)
+	run := func(kv attention.KVType, step bool) []float32 {
+		m, err := Open(filepath.Join(dir, "model.gguf"), Config{KV: kv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		got, _ := runRow(t, m, toks.Row0, step)
+		return got
+	}
+	ref := run(attention.KVF32, false)
+	pre, step := run(attention.KVF16, false), run(attention.KVF16, true)
+	if d, _ := maxAbsDiff(pre, step); d != 0 {
+		t.Errorf("f16 cache: prefill and step differ by %g", d)
+	}
+	d, _ := maxAbsDiff(pre, ref)
+	t.Logf("f16 vs f32 KV cache: max |delta| %.3g", d)
+	if d > 5e-3 || d == 0 {
+		t.Errorf("f16 KV cache moved logits by %g; want (0, 5e-3]", d)
+	}
+}
