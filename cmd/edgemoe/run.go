@@ -37,6 +37,8 @@ type genFlags struct {
 	verbose   *bool
 	statsJSON *string
 	paging    pagingFlags
+	board     *string
+	fs        *flag.FlagSet
 	perToken  []tokenRecord
 }
 
@@ -108,6 +110,8 @@ func addGenFlags(fs *flag.FlagSet) *genFlags {
 		verbose:   fs.Bool("v", false, "print the model, memory plan and kernels"),
 		statsJSON: fs.String("stats-json", "", "write the run's statistics as JSON to `file`"),
 		paging:    addPagingFlags(fs),
+		board:     addBoardFlag(fs),
+		fs:        fs,
 	}
 }
 
@@ -169,6 +173,9 @@ func openForGeneration(g *genFlags, stderr io.Writer) (*edge.Model, *tokenizer.T
 		}
 		fmt.Fprintf(stderr, "edgemoe: no -m given: using the built-in demo model %s (random weights: its text is meaningless) under a %s budget, well below its %s of experts, so experts are paged\n",
 			path, human(cfg.Budget), "1.19 GiB")
+	}
+	if _, err := ApplyBoardFlag(*g.board, &cfg, explicitFlags(g.fs)); err != nil {
+		return nil, nil, err
 	}
 	m, err := edge.Open(path, cfg)
 	if err != nil {
