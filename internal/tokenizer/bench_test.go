@@ -63,3 +63,18 @@ func BenchmarkPreTokenize(b *testing.B) {
 		preTokenize(text, func(string) { n++ })
 	}
 }
+
+// BenchmarkPreTokenizeMore: the deepseek-llm and default scanners on the
+// prose text.
+func BenchmarkPreTokenizeMore(b *testing.B) {
+	text := benchText(b, "opticks", "gettysburg", "licenses")
+	for _, pt := range morePreTokenizers {
+		b.Run(pt.pre, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			n := 0
+			for b.Loop() {
+				pt.split(text, func(string) { n++ })
+			}
+		})
+	}
+}

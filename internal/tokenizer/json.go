@@ -15,11 +15,34 @@ const (
 )
 
 // The DeepSeek-V3 pre-tokenizer's regexes, in order, as tokenizer.json
-// spells them; LoadJSON refuses any other pre-tokenizer.
+// spells them.
 var deepSeekV3Regexes = []string{
 	`\p{N}{1,3}`,
 	`[一-龥぀-ゟ゠-ヿ]+`,
 	"[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
+}
+
+// The deepseek-llm pre-tokenizer's regexes (DeepSeek LLM, DeepSeek-V2), in
+// order, as tokenizer.json spells them. Written from llama.cpp's copy with
+// the six characters it NFC-normalized restored (the \u escapes); checked
+// against llmCased, isLLMPunct and isLLMCJK by TestLLMRegexClasses.
+var deepSeekLLMRegexes = []string{
+	"[\r\n]",
+	"\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-\u1F7Dᾀ-ᾴᾶ-ᾼ\u1FBEῂ-ῄῆ-ῌῐ-\u1FD3ῖ-\u1FDBῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤ\u2126ℨ\u212A-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃]+",
+	"\\s?[!-/:-~！-／：-～‘-‟　-。]+",
+	"\\s+$",
+	"[一-龥ࠀ-一가-퟿]+",
+	"\\p{N}+",
+}
+
+// jsonPreTokenizers are the pre-tokenizers LoadJSON recognises, by their
+// Split regexes; it refuses any other.
+var jsonPreTokenizers = []struct {
+	name    string
+	regexes []string
+}{
+	{PreDeepSeekV3, deepSeekV3Regexes},
+	{PreDeepSeekLLM, deepSeekLLMRegexes},
 }
 
 type hfJSON struct {
@@ -51,10 +74,11 @@ type hfJSON struct {
 }
 
 // LoadJSON builds a tokenizer from a Hugging Face tokenizer.json. Only
-// byte-level BPE with the DeepSeek-V3 pre-tokenizer is accepted. Added tokens
-// become control tokens when "special", user-defined otherwise. BOS and EOS
-// are DeepSeek's sentence markers when present (-1 otherwise) and AddBOS is
-// true, as DeepSeek's tokenizer_config.json says.
+// byte-level BPE with the DeepSeek-V3 or the deepseek-llm (DeepSeek-V2)
+// pre-tokenizer is accepted. Added tokens become control tokens when
+// "special", user-defined otherwise. BOS and EOS are DeepSeek's sentence
+// markers when present (-1 otherwise) and AddBOS is true, as DeepSeek's
+// tokenizer_config.json says.
 func LoadJSON(r io.Reader) (*Tokenizer, error) {
 	var j hfJSON
 	if err := json.NewDecoder(r).Decode(&j); err != nil {
@@ -67,21 +91,30 @@ func LoadJSON(r io.Reader) (*Tokenizer, error) {
 	return New(v)
 }
 
-func (j *hfJSON) checkPre() error {
+// pre returns the name of the pre-tokenizer tokenizer.json describes: a
+// Sequence of Isolated Splits with one of jsonPreTokenizers' regex lists,
+// then ByteLevel without its own regex.
+func (j *hfJSON) pre() (string, error) {
+	for _, c := range jsonPreTokenizers {
+		if j.preIs(c.regexes) {
+			return c.name, nil
+		}
+	}
+	return "", fmt.Errorf("tokenizer: tokenizer.json pre_tokenizer is neither DeepSeek-V3's nor deepseek-llm's (the only ones supported)")
+}
+
+func (j *hfJSON) preIs(regexes []string) bool {
 	p := j.PreTokenizer
-	ok := p.Type == "Sequence" && len(p.Pretokenizers) == len(deepSeekV3Regexes)+1
-	for i := 0; ok && i < len(deepSeekV3Regexes); i++ {
+	ok := p.Type == "Sequence" && len(p.Pretokenizers) == len(regexes)+1
+	for i := 0; ok && i < len(regexes); i++ {
 		s := p.Pretokenizers[i]
-		ok = s.Type == "Split" && s.Pattern.Regex == deepSeekV3Regexes[i] && s.Behavior == "Isolated" && !s.Invert
+		ok = s.Type == "Split" && s.Pattern.Regex == regexes[i] && s.Behavior == "Isolated" && !s.Invert
 	}
 	if ok {
-		last := p.Pretokenizers[len(deepSeekV3Regexes)]
+		last := p.Pretokenizers[len(regexes)]
 		ok = last.Type == "ByteLevel" && !last.UseRegex
 	}
-	if !ok {
-		return fmt.Errorf("tokenizer: tokenizer.json pre_tokenizer is not DeepSeek-V3's (the only one supported)")
-	}
-	return nil
+	return ok
 }
 
 func (j *hfJSON) vocab() (Vocab, error) {
@@ -89,7 +122,8 @@ func (j *hfJSON) vocab() (Vocab, error) {
 		return Vocab{}, fmt.Errorf("tokenizer: tokenizer.json model %q (byte_fallback %v, ignore_merges %v) is not plain byte-level BPE",
 			j.Model.Type, j.Model.ByteFallback, j.Model.IgnoreMerges)
 	}
-	if err := j.checkPre(); err != nil {
+	pre, err := j.pre()
+	if err != nil {
 		return Vocab{}, err
 	}
 	if err := checkNormalizer(j.Normalizer); err != nil {
@@ -106,7 +140,7 @@ func (j *hfJSON) vocab() (Vocab, error) {
 	if size > maxVocab {
 		return Vocab{}, fmt.Errorf("tokenizer: tokenizer.json vocabulary size %d over %d", size, maxVocab)
 	}
-	v := Vocab{Tokens: make([]string, size), Types: make([]int32, size), BOS: -1, EOS: -1, AddBOS: true, Pre: PreDeepSeekV3}
+	v := Vocab{Tokens: make([]string, size), Types: make([]int32, size), BOS: -1, EOS: -1, AddBOS: true, Pre: pre}
 	for s, id := range j.Model.Vocab {
 		if id < 0 {
 			return Vocab{}, fmt.Errorf("tokenizer: tokenizer.json token %q has negative id %d", s, id)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // hfDoc builds a minimal tokenizer.json for v (normal tokens in the BPE
@@ -89,5 +90,89 @@ func TestLoadJSONErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want mention of %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestLoadJSONDeepSeekLLM: a tokenizer.json with DeepSeek-V2's pre-tokenizer
+// loads with Pre "deepseek-llm"; a list that differs in one regex is refused.
+func TestLoadJSONDeepSeekLLM(t *testing.T) {
+	v := testVocab()
+	v.Tokens[256], v.Tokens[257] = bosText, eosText
+	withPre := func(regexes []string) func(map[string]any) {
+		return func(d map[string]any) {
+			var pre []any
+			for _, re := range regexes {
+				pre = append(pre, map[string]any{"type": "Split", "pattern": map[string]any{"Regex": re}, "behavior": "Isolated", "invert": false})
+			}
+			pre = append(pre, map[string]any{"type": "ByteLevel", "add_prefix_space": false, "use_regex": false})
+			d["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": pre}
+		}
+	}
+	tok, err := LoadJSON(strings.NewReader(hfDoc(t, v, false, withPre(deepSeekLLMRegexes))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Vocab().Pre; got != PreDeepSeekLLM {
+		t.Errorf("Pre = %q, want %q", got, PreDeepSeekLLM)
+	}
+	bad := append([]string(nil), deepSeekLLMRegexes...)
+	bad[5] = `\p{N}`
+	if _, err := LoadJSON(strings.NewReader(hfDoc(t, v, false, withPre(bad)))); err == nil || !strings.Contains(err.Error(), "pre_tokenizer") {
+		t.Errorf("altered regex list: err = %v, want a pre_tokenizer error", err)
+	}
+}
+
+// TestLLMRegexClasses checks that the character classes of the deepseek-llm
+// regexes as LoadJSON spells them hold exactly the runes the scanner's
+// tables hold.
+func TestLLMRegexClasses(t *testing.T) {
+	tests := []struct {
+		regex string
+		in    func(rune) bool
+	}{
+		{deepSeekLLMRegexes[1], func(r rune) bool { return unicode.Is(llmCased, r) }},
+		{deepSeekLLMRegexes[2], isLLMPunct},
+		{deepSeekLLMRegexes[4], isLLMCJK},
+	}
+	for _, tc := range tests {
+		set := parseClass(t, tc.regex)
+		fails := 0
+		for r := rune(0); r <= 0x2FFFF && fails < 10; r++ {
+			if set(r) != tc.in(r) {
+				t.Errorf("%.20q...: U+%04X in regex %v, in table %v", tc.regex, r, set(r), tc.in(r))
+				fails++
+			}
+		}
+	}
+}
+
+// parseClass returns membership in the one bracket class of re, which holds
+// only literal runes and ranges.
+func parseClass(t *testing.T, re string) func(rune) bool {
+	t.Helper()
+	lo, hi := strings.IndexByte(re, '['), strings.LastIndexByte(re, ']')
+	if lo < 0 || hi < lo {
+		t.Fatalf("%q has no class", re)
+	}
+	rs := []rune(re[lo+1 : hi])
+	var ranges [][2]rune
+	for i := 0; i < len(rs); i++ {
+		if i+2 < len(rs) && rs[i+1] == '-' {
+			if rs[i] > rs[i+2] {
+				t.Fatalf("%q: descending range %q", re, string(rs[i:i+3]))
+			}
+			ranges = append(ranges, [2]rune{rs[i], rs[i+2]})
+			i += 2
+			continue
+		}
+		ranges = append(ranges, [2]rune{rs[i], rs[i]})
+	}
+	return func(r rune) bool {
+		for _, x := range ranges {
+			if r >= x[0] && r <= x[1] {
+				return true
+			}
+		}
+		return false
 	}
 }

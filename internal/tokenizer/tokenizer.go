@@ -17,15 +17,19 @@ type Tokenizer struct {
 	merges mergeTable
 	added  *addedMatcher
 	cache  *pieceCache
+	pre    func(string, func(string)) // the pre-tokenizer Vocab.Pre names
 	nAdded int
 }
 
 // New builds a tokenizer from GGUF tokenizer.ggml.* values. It fails if the
-// pre-tokenizer is not DeepSeek-V3's, a type or special id is out of range,
-// a merge is malformed, or a byte token is missing.
+// pre-tokenizer is not one of PreDeepSeekV3 (or ""), PreDeepSeekLLM and
+// PreDefault, a type or special id is out of range, a merge is malformed, or
+// a byte token is missing.
 func New(v Vocab) (*Tokenizer, error) {
-	if v.Pre != "" && v.Pre != PreDeepSeekV3 {
-		return nil, fmt.Errorf("tokenizer: pre-tokenizer %q is not supported (only %q)", v.Pre, PreDeepSeekV3)
+	pre, ok := preTokenizers[v.Pre]
+	if !ok {
+		return nil, fmt.Errorf("tokenizer: pre-tokenizer %q is not supported (only %q, %q and %q)",
+			v.Pre, PreDeepSeekV3, PreDeepSeekLLM, PreDefault)
 	}
 	if len(v.Tokens) == 0 {
 		return nil, fmt.Errorf("tokenizer: empty token list")
@@ -48,6 +52,7 @@ func New(v Vocab) (*Tokenizer, error) {
 		merges: newMergeTable(len(v.Merges)),
 		added:  newAddedMatcher(),
 		cache:  newPieceCache(),
+		pre:    pre,
 	}
 	if t.vocab.Pre == "" {
 		t.vocab.Pre = PreDeepSeekV3
@@ -144,7 +149,7 @@ func (t *Tokenizer) EncodeWithSpecial(text string, parseSpecial bool) []int32 {
 				continue
 			}
 			if start < i {
-				preTokenize(text[start:i], emit)
+				t.pre(text[start:i], emit)
 			}
 			out = append(out, id)
 			i += n
@@ -152,7 +157,7 @@ func (t *Tokenizer) EncodeWithSpecial(text string, parseSpecial bool) []int32 {
 		}
 	}
 	if start < len(text) {
-		preTokenize(text[start:], emit)
+		t.pre(text[start:], emit)
 	}
 	return out
 }

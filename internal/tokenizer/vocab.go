@@ -10,9 +10,22 @@ const (
 	TypeByte        int32 = 6
 )
 
-// PreDeepSeekV3 is the tokenizer.ggml.pre name of the DeepSeek-V3
-// pre-tokenizer, the only one this package implements.
-const PreDeepSeekV3 = "deepseek-v3"
+// The tokenizer.ggml.pre names of the pre-tokenizers this package
+// implements: DeepSeek-V3's (also R1's), DeepSeek LLM's (also V2, V2-Lite
+// and V2.5's) and llama.cpp's default one.
+const (
+	PreDeepSeekV3  = "deepseek-v3"
+	PreDeepSeekLLM = "deepseek-llm"
+	PreDefault     = "default"
+)
+
+// preTokenizers maps Vocab.Pre to its scanner; "" is DeepSeek-V3.
+var preTokenizers = map[string]func(string, func(string)){
+	"":             preTokenize,
+	PreDeepSeekV3:  preTokenize,
+	PreDeepSeekLLM: preTokenizeLLM,
+	PreDefault:     preTokenizeDefault,
+}
 
 // Vocab is a tokenizer's data in GGUF terms (the tokenizer.ggml.* values).
 // Normal tokens are in byte-level unicode form (as in tokenizer.json);
@@ -26,7 +39,7 @@ type Vocab struct {
 	BOS    int32    // tokenizer.ggml.bos_token_id, -1 if none
 	EOS    int32    // tokenizer.ggml.eos_token_id, -1 if none
 	AddBOS bool     // tokenizer.ggml.add_bos_token
-	Pre    string   // tokenizer.ggml.pre; "" is taken as "deepseek-v3"
+	Pre    string   // tokenizer.ggml.pre (Pre* constants); "" is taken as "deepseek-v3"
 }
 
 func (v Vocab) clone() Vocab {
