@@ -162,3 +162,31 @@ func TestTokenizeRoundTrip(t *testing.T) {
 		t.Error("bad line accepted")
 	}
 }
+
+// TestEnsureSynthRegeneratesCorrupt: a truncated cached model is written
+// again; an intact one is reused.
+func TestEnsureSynthRegeneratesCorrupt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.gguf")
+	var log bytes.Buffer
+	if err := ensureSynth(path, "tiny", "q8_0", &log); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if err := os.Truncate(path, st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if err := ensureSynth(path, "tiny", "q8_0", &log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "corrupt") {
+		t.Errorf("no corruption message: %q", log.String())
+	}
+	if st2, _ := os.Stat(path); st2.Size() != st.Size() {
+		t.Errorf("regenerated size %d, want %d", st2.Size(), st.Size())
+	}
+	log.Reset()
+	if err := ensureSynth(path, "tiny", "q8_0", &log); err != nil || log.Len() != 0 {
+		t.Errorf("intact model rewritten: %v %q", err, log.String())
+	}
+}

@@ -296,22 +296,28 @@ func builtinModel(stderr io.Writer) (string, error) {
 		return "", fmt.Errorf("built-in model: %w", err)
 	}
 	path := filepath.Join(dir, "demo-q4_k-v1.gguf")
+	return path, ensureSynth(path, "demo", "q4_k", stderr)
+}
+
+// ensureSynth makes sure path holds a readable synthetic model of the shape,
+// writing it (atomically) when it is missing or does not parse.
+func ensureSynth(path, shape, dtype string, stderr io.Writer) error {
 	if _, err := os.Stat(path); err == nil {
 		if _, err := gguf.Open(path); err == nil {
-			return path, nil
+			return nil
 		}
-		fmt.Fprintf(stderr, "edgemoe: cached demo model %s is corrupt; writing it again\n", path)
+		fmt.Fprintf(stderr, "edgemoe: cached %s model %s is corrupt; writing it again\n", shape, path)
 	}
-	opts, err := synthOptions("demo", "q4_k", 0, 1)
+	opts, err := synthOptions(shape, dtype, 0, 1)
 	if err != nil {
-		return "", err
+		return err
 	}
-	fmt.Fprintf(stderr, "edgemoe: writing the built-in demo model to %s (once)\n", path)
-	bar := newProgress(stderr, "demo model")
+	fmt.Fprintf(stderr, "edgemoe: writing the built-in %s model to %s (once)\n", shape, path)
+	bar := newProgress(stderr, shape+" model")
 	opts.Progress = bar.update
 	_, err = writeSynth(path, opts)
 	bar.finish()
-	return path, err
+	return err
 }
 
 func printModelSummary(w io.Writer, m *edge.Model) {
