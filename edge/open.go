@@ -10,6 +10,7 @@ import (
 	"github.com/edgemoe/edgemoe/expertcache"
 	"github.com/edgemoe/edgemoe/internal/gguf"
 	"github.com/edgemoe/edgemoe/internal/model"
+	"github.com/edgemoe/edgemoe/internal/parallel"
 	"github.com/edgemoe/edgemoe/internal/tokenizer"
 	"github.com/edgemoe/edgemoe/pager"
 )
@@ -50,6 +51,13 @@ type Config struct {
 	// earlier one computes (parallel demand reads); 0 means 4, negative
 	// loads one at a time.
 	LoadAhead int
+	// Threads computing the matrix products; 0 means one per CPU the
+	// process may use (GOMAXPROCS, which honours cgroup CPU quotas). The
+	// output does not depend on it.
+	Threads int
+	// CPUs pins the compute threads to these CPUs (e.g. a big.LITTLE
+	// board's big cores), best effort; empty means no pinning.
+	CPUs []int
 }
 
 func (c *Config) defaults(m *model.Config) {
@@ -81,6 +89,7 @@ type Model struct {
 	pre   *prefetcher
 	arena *pager.Arena
 	loads *loadPool
+	pool  *parallel.Pool
 	stats runStats
 
 	tokOnce sync.Once
@@ -115,6 +124,8 @@ func Open(path string, cfg Config) (_ *Model, err error) {
 	}
 	mm.Prec = cfg.Precision
 	cfg.defaults(mm.Cfg)
+	m.pool = parallel.New(parallel.Config{Workers: cfg.Threads, CPUs: cfg.CPUs})
+	mm.Pool = m.pool
 	m.Model, m.cfg = mm, cfg
 	sizes := mm.ComputeSizes(gf)
 	budget, source := cfg.Budget, cfg.BudgetSource
@@ -250,6 +261,9 @@ func (m *Model) installHooks() {
 	}
 }
 
+// Threads is the number of compute threads.
+func (m *Model) Threads() int { return m.pool.Workers() }
+
 // Close stops the expert cache and unmaps the file.
 func (m *Model) Close() error {
 	var errs []error
@@ -264,6 +278,9 @@ func (m *Model) Close() error {
 	}
 	if m.pf != nil {
 		errs = append(errs, m.pf.Close())
+	}
+	if m.pool != nil {
+		m.pool.Close()
 	}
 	for _, e := range errs {
 		if e != nil {

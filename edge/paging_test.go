@@ -70,7 +70,7 @@ func evalBits(t *testing.T, path string, cfg Config) ([]byte, PagingStats) {
 
 // TestDeterministicAcrossPagingConfigs: logits are bit-identical whatever
 // the budget (all experts cached down to the smallest plan that fits), the
-// pager backend and prefetch.
+// pager backend, prefetch, cache policy and thread count.
 func TestDeterministicAcrossPagingConfigs(t *testing.T) {
 	path := writeTinyModel(t, tensor.Q4_K)
 	big := Config{Budget: 8 << 30, Context: 40}
@@ -93,6 +93,8 @@ func TestDeterministicAcrossPagingConfigs(t *testing.T) {
 		{Budget: smallest, Pager: "mmap", Prefetch: 2},
 		{Budget: smallest, Pager: "direct", Prefetch: 1, CachePolicy: "lfu"},
 		{Budget: smallest, Pager: "direct", Prefetch: -1, CachePolicy: "arc"},
+		{Budget: half, Threads: 1},
+		{Budget: smallest, Threads: 3, Pager: "direct"},
 	} {
 		c.Context = 40
 		got, st := evalBits(t, path, c)
@@ -102,7 +104,7 @@ func TestDeterministicAcrossPagingConfigs(t *testing.T) {
 		if c.Budget == smallest && st.Evictions == 0 {
 			t.Errorf("%+v: smallest budget evicted nothing; the test does not exercise paging", c)
 		}
-		t.Logf("%s %s prefetch %d: hit rate %.2f, %d evictions, peak cache %d of %d", c.Pager, c.CachePolicy, c.Prefetch, st.HitRate, st.Evictions, st.ExpertCachePeak, st.ExpertCacheBudget)
+		t.Logf("%s %s prefetch %d threads %d: hit rate %.2f, %d evictions, peak cache %d of %d", c.Pager, c.CachePolicy, c.Prefetch, c.Threads, st.HitRate, st.Evictions, st.ExpertCachePeak, st.ExpertCacheBudget)
 		if st.ExpertCachePeak > st.ExpertCacheBudget {
 			t.Errorf("expert cache peaked at %d over its budget %d", st.ExpertCachePeak, st.ExpertCacheBudget)
 		}

@@ -20,6 +20,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "predict" {
 		return runBenchPredict(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "kernels" {
+		return runBenchKernels(args[1:], stdout, stderr)
+	}
 	fs := newFlags("bench", stderr)
 	model := fs.String("m", "", "model `file` (GGUF); default: a synthesized demo-shaped model in the cache directory")
 	quick := fs.Bool("quick", false, "small model, few tokens and a short sweep (about two minutes)")

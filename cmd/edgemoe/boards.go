@@ -121,6 +121,9 @@ func ApplyBoardFlag(name string, cfg *edge.Config, explicit map[string]bool) (bo
 	if cfg.IOWorkers == 0 && d.IOWorkers > 0 {
 		cfg.IOWorkers = d.IOWorkers
 	}
+	if !explicit["threads"] && cfg.Threads == 0 && d.Threads > 0 {
+		cfg.Threads, cfg.CPUs = d.Threads, d.CPUs
+	}
 	return d, nil
 }
 

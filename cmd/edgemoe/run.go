@@ -63,6 +63,7 @@ type pagingFlags struct {
 	pager    *string
 	prefetch *int
 	policy   *string
+	threads  *int
 }
 
 func addPagingFlags(fs *flag.FlagSet) pagingFlags {
@@ -71,6 +72,7 @@ func addPagingFlags(fs *flag.FlagSet) pagingFlags {
 		pager:    fs.String("pager", "mmap", "expert pager: mmap or direct (O_DIRECT reads)"),
 		prefetch: fs.Int("prefetch", 1, "router-predicted prefetch depth in layers (0: off)"),
 		policy:   fs.String("cache-policy", "lru", "expert cache policy: lru, lfu, arc, protect-lru, protect-lfu"),
+		threads:  fs.Int("threads", 0, "compute `threads` (0: one per usable CPU, or the board's)"),
 	}
 }
 
@@ -91,6 +93,10 @@ func (p pagingFlags) apply(cfg *edge.Config) error {
 	if cfg.Prefetch == 0 {
 		cfg.Prefetch = -1
 	}
+	if *p.threads < 0 {
+		return fmt.Errorf("--threads %d: must be >= 0", *p.threads)
+	}
+	cfg.Threads = *p.threads
 	return nil
 }
 

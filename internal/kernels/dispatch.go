@@ -21,6 +21,14 @@ type typeOps struct {
 	dot func(w, a []byte, nb int) float32
 	// dotF32 is the row dot product against float32 activations.
 	dotF32 func(w []byte, x []float32) float32
+	// matVec and matVecF32, when set, compute out[r] for rows r <
+	// len(out) of rb bytes each, exactly as dot and dotF32 per row would
+	// (several rows at a time); nil means a loop over dot or dotF32.
+	matVec    func(w []byte, rb int, a []byte, nb int, out []float32)
+	matVecF32 func(w []byte, rb int, x []float32, out []float32)
+	// impl names the implementation of dot/matVec ("generic", "avx2",
+	// "neon", ...) and implF32 that of dotF32/matVecF32.
+	impl, implF32 string
 }
 
 // numTypes bounds the DType ids the table covers.
@@ -36,7 +44,8 @@ func genericOps() [numTypes]typeOps {
 	var t [numTypes]typeOps
 	set := func(dt, dot tensor.DType, dq func([]byte, []float32), q func([]float32, []byte),
 		d func(w, a []byte, nb int) float32, df func([]byte, []float32) float32) {
-		t[dt] = typeOps{dt.BlockSize(), dt.BlockBytes(), dot, dq, q, d, df}
+		t[dt] = typeOps{blockSize: dt.BlockSize(), blockBytes: dt.BlockBytes(), dotType: dot,
+			dequant: dq, quant: q, dot: d, dotF32: df, impl: "generic", implF32: "generic"}
 	}
 	set(tensor.F32, tensor.F32, dequantF32, quantF32, dotF32F32Bytes, dotF32RowF32)
 	set(tensor.F16, tensor.F16, dequantF16, quantF16, dotF16F16, dotF32RowF16)
@@ -187,10 +196,36 @@ func MatVec(t tensor.DType, w []byte, rows, cols int, a []byte, out []float32) {
 	checkMin("matvec", "weights", len(w), rows*rb)
 	checkMin("matvec", "activations", len(a), ActBytes(t, cols))
 	checkMin("matvec", "out", len(out), rows)
+	o.matVecRows(w, rb, a, nb, out[:rows])
+}
+
+// matVecRows computes out[r] for r < len(out) from rows of rb bytes.
+func (o *typeOps) matVecRows(w []byte, rb int, a []byte, nb int, out []float32) {
+	if len(out) == 0 {
+		return
+	}
+	if o.matVec != nil {
+		o.matVec(w[:len(out)*rb], rb, a, nb, out)
+		return
+	}
 	dot := o.dot
-	out = out[:rows]
 	for r := range out {
 		out[r] = dot(w[r*rb:(r+1)*rb], a, nb)
+	}
+}
+
+// matVecF32Rows computes out[r] for r < len(out) from rows of rb bytes.
+func (o *typeOps) matVecF32Rows(w []byte, rb int, x []float32, out []float32) {
+	if len(out) == 0 {
+		return
+	}
+	if o.matVecF32 != nil {
+		o.matVecF32(w[:len(out)*rb], rb, x, out)
+		return
+	}
+	df := o.dotF32
+	for r := range out {
+		out[r] = df(w[r*rb:(r+1)*rb], x)
 	}
 }
 
@@ -202,12 +237,7 @@ func MatVecF32(t tensor.DType, w []byte, rows, cols int, x []float32, out []floa
 	checkMin("matvecf32", "weights", len(w), rows*rb)
 	checkMin("matvecf32", "x", len(x), cols)
 	checkMin("matvecf32", "out", len(out), rows)
-	x = x[:cols]
-	df := o.dotF32
-	out = out[:rows]
-	for r := range out {
-		out[r] = df(w[r*rb:(r+1)*rb], x)
-	}
+	o.matVecF32Rows(w, rb, x[:cols], out[:rows])
 }
 
 func checkMin(what, name string, got, want int) {

@@ -39,9 +39,55 @@
 //
 // Exported functions call through a per-type table (ops) and function
 // variables (vec.go) filled with the pure-Go kernels of the *_generic.go
-// files. Architecture files (to come, behind build tags negated by purego)
-// replace entries at init after checking golang.org/x/sys/cpu; the generic
-// kernels stay reachable through genericOps as the differential-test oracle.
-// An assembly kernel must reproduce the canonical orders above bit for bit:
-// no fused multiply-add, the same lanes, the same reduction tree.
+// files. setAccel (arch_amd64.go, arch_arm64.go; arch_other.go under the
+// purego tag or on other architectures) replaces entries once at init
+// after checking golang.org/x/sys/cpu; tests call setAccel(false) to run
+// the generic path on the same machine (and setSDOT on arm64), and
+// genericOps stays the differential-test oracle. Describe names the
+// implementation of each type and op.
+//
+// Every accelerated kernel is bit-identical to its generic twin (error
+// bound zero), which TestAccelMatchesGeneric checks over row counts 1-9,
+// all tails, unaligned offsets, quantized and random data, and
+// FuzzDotAccel over fuzzed bytes. The one input condition: for the AVX2
+// Q8_0 kernel, activation quants must lie in [-127, 127], as every
+// quantizer here produces (VPSIGNB cannot negate -128).
+//
+// amd64 (AVX2+FMA+F16C, kernels_amd64.s):
+//
+//   - F32, F16, BF16 DotF32/MatVecF32 (and F32 Dot, DotF32F32): the 8
+//     canonical lanes as VMULPS then VADDPS (never FMA), 4 rows per pass;
+//     the lane reduction and the tail run in Go.
+//   - Q8_0, Q4_0 Dot/MatVec: exact integer block sums (VPMADDUBSW,
+//     VPMADDWD), then the generic float expression per block in block
+//     order, one row per SIMD lane, 4 rows per pass, with a software
+//     prefetch of the next 4 rows (short rows defeat the hardware
+//     prefetcher when 4 streams restart every 4 rows).
+//   - Q4_K, Q5_K, Q6_K Dot/MatVec: ggml's 8 integer lanes (element e in
+//     lane e%8) formed directly: a VPERMD+VPSHUFB transpose puts elements
+//     l, l+8, l+16, l+24 of a 32-element group in dword l, so the
+//     VPMADDUBSW/VPMADDWD pair sums never mix lanes (the activations get
+//     the same permutation once per MatVec, permActK into a recycled
+//     buffer; Dot permutes 8 super-blocks at a time on the stack); then
+//     sums[l] += d*acc[l], and the mins term and final lane sum, as in
+//     the generic code.
+//
+// arm64 (NEON, kernels_arm64.s; instructions the Go assembler lacks are
+// WORD-encoded with the mnemonic in a comment):
+//
+//   - F32, F16 (FCVTL, ARMv8.0: no fp16 arithmetic needed), BF16 lanes as
+//     on amd64 (FMUL then FADD, never FMLA).
+//   - Q8_0, Q4_0: SDOT when the CPU has dotprod (cpu.ARM64.HasASIMDDP:
+//     A55, A76 and later), else SMULL/SADALP (A53, A72).
+//   - Q4_K, Q5_K, Q6_K: SMULL/SMLAL on all cores. In natural order SMULL
+//     already puts element e's product in 16-bit lane e%8, ggml's lane, so
+//     no shuffles are needed; SDOT would need a TBL transpose of weights
+//     and activations first, more instructions for the same 32 MACs.
+//
+// Q4_1, Q5_0, Q5_1, Q2_K, Q3_K and every DotF32 of a quantized type stay
+// generic.
+//
+// The pool-aware MatVecPool, MatVecF32Pool, MatMul and MatMulF32 split
+// rows across a parallel.Pool; each output is computed by the same
+// per-row kernel as MatVec, so results never depend on the worker count.
 package kernels

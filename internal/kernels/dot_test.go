@@ -42,11 +42,11 @@ func TestDotF32F32(t *testing.T) {
 		var l [8]float32
 		n8 := n &^ 7
 		for i := 0; i < n8; i++ {
-			l[i%8] += a[i] * b[i]
+			l[i%8] += float32(a[i] * b[i]) // float32(): no FMA fusion (arm64)
 		}
 		s := ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 		for i := n8; i < n; i++ {
-			s += a[i] * b[i]
+			s += float32(a[i] * b[i])
 		}
 		if math.Float32bits(s) != math.Float32bits(got) {
 			t.Errorf("n=%d: %v is not the canonical-order sum %v", n, got, s)

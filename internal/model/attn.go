@@ -15,17 +15,17 @@ func (s *Session) attention(l int, L *Layer, h []float32, T int, out []float32) 
 	q := s.s.q[:T*H*qw]
 	if L.QA != nil {
 		qa := s.s.qa[:T*c.QLoraRank]
-		linear(p, L.QA, h, T, qa, &s.s.act)
+		linear(s.m.Pool, p, L.QA, h, T, qa, &s.s.act)
 		for t := 0; t < T; t++ {
 			row := qa[t*c.QLoraRank : (t+1)*c.QLoraRank]
 			kernels.RMSNorm(row, row, L.QANorm, c.RMSEps)
 		}
-		linear(p, L.QB, qa, T, q, &s.s.act)
+		linear(s.m.Pool, p, L.QB, qa, T, q, &s.s.act)
 	} else {
-		linear(p, L.Q, h, T, q, &s.s.act)
+		linear(s.m.Pool, p, L.Q, h, T, q, &s.s.act)
 	}
 	kv := s.s.kv[:T*(C+dr)]
-	linear(p, L.KVAMQA, h, T, kv, &s.s.act)
+	linear(s.m.Pool, p, L.KVAMQA, h, T, kv, &s.s.act)
 	for t := 0; t < T; t++ {
 		row := kv[t*(C+dr) : (t+1)*(C+dr)]
 		lat, kpe := row[:C], row[C:]
@@ -49,14 +49,14 @@ func (s *Session) attention(l int, L *Layer, h []float32, T int, out []float32) 
 			s.valueOut(L, hd, s.s.oLat[hd*C:(hd+1)*C], o[(t*H+hd)*dv:(t*H+hd+1)*dv])
 		}
 	}
-	linear(p, L.AttnOut, o, T, out, &s.s.act)
+	linear(s.m.Pool, p, L.AttnOut, o, T, out, &s.s.act)
 }
 
 // absorbQ computes q_abs = k_b[head]^T-contracted q_nope (length C).
 func (s *Session) absorbQ(L *Layer, head int, qn, qAbs []float32) {
 	if L.KB != nil {
 		kb := L.KB.At(head)
-		linear(s.m.Prec, &kb, qn, 1, qAbs, &s.s.act)
+		linear(s.m.Pool, s.m.Prec, &kb, qn, 1, qAbs, &s.s.act)
 		return
 	}
 	// Legacy attn_kv_b: head's first dn rows are W_k (dn x C); q_abs = W_k^T q_nope.
@@ -77,7 +77,7 @@ func (s *Session) absorbQ(L *Layer, head int, qn, qAbs []float32) {
 func (s *Session) valueOut(L *Layer, head int, oLat, o []float32) {
 	if L.VB != nil {
 		vb := L.VB.At(head)
-		linear(s.m.Prec, &vb, oLat, 1, o, &s.s.act)
+		linear(s.m.Pool, s.m.Prec, &vb, oLat, 1, o, &s.s.act)
 		return
 	}
 	c := s.m.Cfg
@@ -86,5 +86,5 @@ func (s *Session) valueOut(L *Layer, head int, oLat, o []float32) {
 	first := head*(dn+dv) + dn
 	wv := Matrix{Name: L.KVB.Name, Type: L.KVB.Type, Rows: dv, Cols: L.KVB.Cols,
 		Data: L.KVB.Data[first*rb : (first+dv)*rb]}
-	linear(s.m.Prec, &wv, oLat, 1, o, &s.s.act)
+	linear(s.m.Pool, s.m.Prec, &wv, oLat, 1, o, &s.s.act)
 }

@@ -13,10 +13,10 @@ func (s *Session) swiglu(gate, up, down *Matrix, x []float32, T int, out []float
 	p := s.m.Prec
 	F := gate.Rows
 	g, u := s.s.g[:T*F], s.s.u[:T*F]
-	linear(p, gate, x, T, g, &s.s.act)
-	linear(p, up, x, T, u, &s.s.act)
+	linear(s.m.Pool, p, gate, x, T, g, &s.s.act)
+	linear(s.m.Pool, p, up, x, T, u, &s.s.act)
 	kernels.SwiGLU(g, g, u)
-	linear(p, down, g, T, out, &s.s.act)
+	linear(s.m.Pool, p, down, g, T, out, &s.s.act)
 }
 
 func (s *Session) dense(L *Layer, h []float32, T int, out []float32) {
@@ -30,7 +30,7 @@ func (s *Session) moe(ctx context.Context, l int, L *Layer, h []float32, T int, 
 	c := s.m.Cfg
 	E, K := c.Embd, c.ExpertsUsed
 	logits := s.s.logitsR[:T*c.Experts]
-	linear(s.m.Prec, L.Router, h, T, logits, &s.s.act)
+	linear(s.m.Pool, s.m.Prec, L.Router, h, T, logits, &s.s.act)
 	sel, wsel := s.s.sel[:T*K], s.s.wsel[:T*K]
 	for t := 0; t < T; t++ {
 		route(c, logits[t*c.Experts:(t+1)*c.Experts], L.RouterB, s.s.scores, sel[t*K:(t+1)*K], wsel[t*K:(t+1)*K])

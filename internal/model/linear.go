@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/edgemoe/edgemoe/internal/kernels"
+	"github.com/edgemoe/edgemoe/internal/parallel"
 )
 
 // Precision selects how activations meet quantized weights.
@@ -45,22 +46,23 @@ func ParsePrecision(s string) (Precision, error) {
 func f32le(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) }
 
 // linear computes out[t] = W x[t] for T activation rows; x is T*Cols,
-// out T*Rows. act is scratch for quantized activations.
-func linear(p Precision, w *Matrix, x []float32, T int, out []float32, act *[]byte) {
+// out T*Rows. act is scratch for quantized activations. Rows are split
+// across pool's workers (nil: the caller alone); each row is computed by
+// one worker with the same code, so results do not depend on the thread
+// count, and T rows give the bits of T separate matrix-vector products.
+func linear(pool *parallel.Pool, p Precision, w *Matrix, x []float32, T int, out []float32, act *[]byte) {
 	rows, cols := w.Rows, w.Cols
 	if p == PrecisionF32 || !w.Type.IsQuantized() {
-		for t := 0; t < T; t++ {
-			kernels.MatVecF32(w.Type, w.Data, rows, cols, x[t*cols:(t+1)*cols], out[t*rows:(t+1)*rows])
-		}
+		kernels.MatMulF32(pool, w.Type, w.Data, rows, cols, x[:T*cols], T, out[:T*rows])
 		return
 	}
 	n := kernels.ActBytes(w.Type, cols)
-	if cap(*act) < n {
-		*act = make([]byte, n)
+	if cap(*act) < T*n {
+		*act = make([]byte, T*n)
 	}
-	a := (*act)[:n]
+	a := (*act)[:T*n]
 	for t := 0; t < T; t++ {
-		kernels.QuantizeAct(w.Type, x[t*cols:(t+1)*cols], a)
-		kernels.MatVec(w.Type, w.Data, rows, cols, a, out[t*rows:(t+1)*rows])
+		kernels.QuantizeAct(w.Type, x[t*cols:(t+1)*cols], a[t*n:(t+1)*n])
 	}
+	kernels.MatMul(pool, w.Type, w.Data, rows, cols, a, T, out[:T*rows])
 }

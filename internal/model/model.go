@@ -7,6 +7,7 @@ import (
 
 	"github.com/edgemoe/edgemoe/attention"
 	"github.com/edgemoe/edgemoe/internal/gguf"
+	"github.com/edgemoe/edgemoe/internal/parallel"
 )
 
 // Expert is one routed expert's three weight matrices as raw bytes in the
@@ -47,7 +48,10 @@ type Model struct {
 	Experts ExpertSource
 	Prec    Precision
 	Hooks   Hooks
-	rope    *attention.Rope
+	// Pool runs the matrix products on several cores; nil runs them on
+	// the calling goroutine. The caller owns it.
+	Pool *parallel.Pool
+	rope *attention.Rope
 }
 
 // New binds a parsed GGUF file whose bytes are data (usually the whole

@@ -152,7 +152,7 @@ func (p *Predictor) Predict(layer int, x []float32, sel []int32) bool {
 	}
 	L := &p.m.W.Layers[layer]
 	kernels.RMSNorm(p.h, x, L.FFNNorm, c.RMSEps)
-	linear(PrecisionF32, L.Router, p.h, 1, p.logits, &p.act)
+	linear(nil, PrecisionF32, L.Router, p.h, 1, p.logits, &p.act)
 	var w [64]float32
 	ws := w[:0]
 	if len(sel) > len(w) {

@@ -91,7 +91,7 @@ func (s *Session) Forward(ctx context.Context, tokens []int32, logits []float32,
 	for t := 0; t < n; t++ {
 		kernels.RMSNorm(h[t*c.Embd:(t+1)*c.Embd], x[(first+t)*c.Embd:(first+t+1)*c.Embd], s.m.W.OutputNorm, c.RMSEps)
 	}
-	linear(s.m.Prec, s.m.W.Output, h, n, logits[:n*c.Vocab], &s.s.act)
+	linear(s.m.Pool, s.m.Prec, s.m.W.Output, h, n, logits[:n*c.Vocab], &s.s.act)
 	return nil
 }
 

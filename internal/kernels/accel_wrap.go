@@ -1,0 +1,162 @@
+//go:build !purego && (amd64 || arm64)
+
+package kernels
+
+import (
+	"encoding/binary"
+	"math"
+	"unsafe"
+
+	"github.com/edgemoe/edgemoe/internal/tensor"
+)
+
+// Wrappers shared by the amd64 and arm64 kernels: the assembly does the
+// bulk of a row (lanes, block sums), Go does the canonical reduction and
+// tails with the generic code.
+
+// lanes adds the 8 canonical lanes of 4 rows (w + r*stride) of type t
+// dotted with x over n8 elements into acc[8r:8r+8]. (A switch, not a func
+// value, so acc does not escape.)
+func lanes(t tensor.DType, w *byte, stride int, x *float32, n8 int, acc *[32]float32) {
+	switch t {
+	case tensor.F16:
+		lanesF16x4(w, stride, x, n8, acc)
+	case tensor.BF16:
+		lanesBF16x4(w, stride, x, n8, acc)
+	default:
+		lanesF32x4(w, stride, x, n8, acc)
+	}
+}
+
+// elem decodes element i of a float row of type t.
+func elem(t tensor.DType, b []byte, i int) float32 {
+	switch t {
+	case tensor.F16:
+		return elemF16(b, i)
+	case tensor.BF16:
+		return elemBF16(b, i)
+	}
+	return elemF32(b, i)
+}
+
+func elemF32(b []byte, i int) float32 {
+	return math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+}
+func elemF16(b []byte, i int) float32  { return f16Tab[binary.LittleEndian.Uint16(b[2*i:])] }
+func elemBF16(b []byte, i int) float32 { return bf16(binary.LittleEndian.Uint16(b[2*i:])) }
+
+// lanesMatVec builds the float matVecF32 of a lanes kernel: 4 rows per
+// call, leftover rows with stride 0 (four copies of one row), then the
+// canonical reduction and the in-order tail of each row.
+func lanesMatVec(t tensor.DType, w []byte, rb int, x []float32, out []float32) {
+	{
+		n := len(x)
+		n8 := n &^ 7
+		for r := 0; r < len(out); r += 4 {
+			var acc [32]float32
+			m := min(4, len(out)-r)
+			if n8 > 0 {
+				if m == 4 {
+					lanes(t, &w[r*rb], rb, &x[0], n8, &acc)
+				} else {
+					for i := 0; i < m; i++ {
+						var one [32]float32
+						lanes(t, &w[(r+i)*rb], 0, &x[0], n8, &one)
+						copy(acc[8*i:8*i+8], one[:8])
+					}
+				}
+			}
+			for i := 0; i < m; i++ {
+				l := (*lanes8)(acc[8*i:])
+				s := l.sum()
+				row := w[(r+i)*rb : (r+i+1)*rb]
+				for j := n8; j < n; j++ {
+					s += float32(elem(t, row, j) * x[j])
+				}
+				out[r+i] = s
+			}
+		}
+	}
+}
+
+func dotF32F32Accel(a, b []float32) float32 {
+	n8 := len(a) &^ 7
+	var acc [32]float32
+	if n8 > 0 {
+		lanesF32x4((*byte)(unsafe.Pointer(&a[0])), 0, &b[0], n8, &acc)
+	}
+	l := (*lanes8)(acc[:8])
+	s := l.sum()
+	for i := n8; i < len(a); i++ {
+		s += float32(a[i] * b[i])
+	}
+	return s
+}
+
+// rows4MatVec is the matVec of the 4-row kernels; leftover rows run with
+// stride 0 (four copies of one row).
+func rows4MatVec(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float32) {
+	{
+		if nb == 0 {
+			clear(out)
+			return
+		}
+		r := 0
+		for ; r+4 <= len(out); r += 4 {
+			rows4(t, &w[r*rb], rb, &a[0], nb, (*[4]float32)(out[r:]))
+		}
+		for ; r < len(out); r++ {
+			var o4 [4]float32
+			rows4(t, &w[r*rb], 0, &a[0], nb, &o4)
+			out[r] = o4[0]
+		}
+	}
+}
+
+// setRows1 installs a one-row dot as type t's dot (matVec loops over it).
+func setRows1(t tensor.DType, d func(w, a []byte, nb int) float32) {
+	ops[t].dot = d
+	ops[t].impl = archName
+}
+
+// installFloat installs the lanes kernels for F32, F16 and BF16 DotF32 and
+// MatVecF32, F32 Dot and DotF32F32.
+func installFloat() {
+	dotF32F32Impl = dotF32F32Accel
+	for _, t := range []tensor.DType{tensor.F32, tensor.F16, tensor.BF16} {
+		o := &ops[t]
+		o.matVecF32 = func(w []byte, rb int, x []float32, out []float32) { lanesMatVec(t, w, rb, x, out) }
+		o.dotF32 = func(w []byte, x []float32) float32 {
+			var out [1]float32
+			lanesMatVec(t, w, len(w), x, out[:])
+			return out[0]
+		}
+		o.implF32 = archName
+	}
+	ops[tensor.F32].dot = func(w, a []byte, n int) float32 {
+		if n == 0 {
+			return 0
+		}
+		var out [1]float32
+		lanesMatVec(tensor.F32, w, len(w), f32View(a, n), out[:])
+		return out[0]
+	}
+	ops[tensor.F32].impl = archName
+}
+
+// installRows4 installs the 4-row kernels (rows4) of types ts as their
+// Dot and MatVec.
+func installRows4(ts ...tensor.DType) {
+	for _, t := range ts {
+		o := &ops[t]
+		o.impl = archName
+		o.dot = func(w, a []byte, nb int) float32 {
+			var out [4]float32
+			if nb > 0 {
+				rows4(t, &w[0], 0, &a[0], nb, &out)
+			}
+			return out[0]
+		}
+		o.matVec = func(w []byte, rb int, a []byte, nb int, out []float32) { rows4MatVec(t, w, rb, a, nb, out) }
+	}
+}
