@@ -53,7 +53,7 @@ func (n *Notifier) Send(state ...string) error {
 
 // Ready tells the manager start-up is complete, with a status line.
 func (n *Notifier) Ready(status string) error {
-	return n.Send("READY=1", "STATUS="+status, "MAINPID="+strconv.Itoa(os.Getpid()))
+	return n.Send("READY=1", "STATUS="+status)
 }
 
 // Status sets the free-form status line systemctl status shows.

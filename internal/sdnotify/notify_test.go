@@ -45,7 +45,7 @@ func TestSendPathAndAbstract(t *testing.T) {
 				send func() error
 				want string
 			}{
-				{func() error { return n.Ready("serving m") }, "READY=1\nSTATUS=serving m\nMAINPID=" + strconv.Itoa(os.Getpid()) + "\n"},
+				{func() error { return n.Ready("serving m") }, "READY=1\nSTATUS=serving m\n"},
 				{func() error { return n.Status("busy") }, "STATUS=busy\n"},
 				{n.Watchdog, "WATCHDOG=1\n"},
 				{func() error { return n.Stopping("draining") }, "STOPPING=1\nSTATUS=draining\n"},

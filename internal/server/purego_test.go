@@ -1,0 +1,5 @@
+//go:build purego
+
+package server
+
+func init() { buildTags = "purego" }
