@@ -25,6 +25,11 @@ type prefetcher struct {
 
 	mu    sync.Mutex
 	stats []PredictionStats // per layer
+
+	// keepAbove and keep implement CancelPrefetches' filter without a
+	// closure per layer (the decode path does not allocate).
+	keepAbove int
+	keep      func(expertcache.Key) bool
 }
 
 // PredictionStats scores one layer's predictions: precision is
@@ -45,6 +50,7 @@ func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int) *prefetcher 
 			p.predicted[l] = make([]bool, cfg.Experts)
 		}
 	}
+	p.keep = p.later
 	return p
 }
 
@@ -105,8 +111,12 @@ func (p *prefetcher) routed(l int, sel []int32) {
 	s.Actual += st.Actual
 	s.Correct += st.Correct
 	p.mu.Unlock()
-	p.c.CancelPrefetches(func(k expertcache.Key) bool { return int(k.Layer) > l })
+	p.keepAbove = l
+	p.c.CancelPrefetches(p.keep)
 }
+
+// later keeps prefetches for layers after the one just routed.
+func (p *prefetcher) later(k expertcache.Key) bool { return int(k.Layer) > p.keepAbove }
 
 func (p *prefetcher) snapshot() []PredictionStats {
 	p.mu.Lock()
