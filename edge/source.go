@@ -37,7 +37,7 @@ func newExpertSource(f *pager.File, w *model.Weights, direct bool) *expertSource
 func (s *expertSource) ranges(k expertcache.Key) [3]pager.Range {
 	l := &s.layers[k.Layer]
 	e := int64(k.Expert)
-	at := func(st *model.Stack) pager.Range { return pager.Range{Off: st.Off + e*st.Stride, Len: st.Stride} }
+	at := func(st *model.Stack) pager.Range { return pager.Range{Off: st.Off + e*st.Stride, Len: st.Size} }
 	return [3]pager.Range{at(l.gate), at(l.up), at(l.down)}
 }
 
@@ -52,7 +52,7 @@ func (s *expertSource) Size(k expertcache.Key) int64 {
 		return 1
 	}
 	l := &s.layers[k.Layer]
-	return l.gate.Stride + l.up.Stride + l.down.Stride
+	return l.gate.Size + l.up.Size + l.down.Size
 }
 
 // Shape gives the length of each slice.
@@ -61,7 +61,7 @@ func (s *expertSource) Shape(k expertcache.Key) (gate, up, down int) {
 		return 0, 0, 1
 	}
 	l := &s.layers[k.Layer]
-	return int(l.gate.Stride), int(l.up.Stride), int(l.down.Stride)
+	return int(l.gate.Size), int(l.up.Size), int(l.down.Size)
 }
 
 // Load reads (direct) or makes resident (mmap) the expert's three ranges.

@@ -2,6 +2,9 @@ package model
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
+	"math"
 	"strings"
 	"testing"
 
@@ -166,4 +169,122 @@ func asBindError(err error, target **BindError) bool {
 	be, ok := err.(*BindError)
 	*target = be
 	return ok
+}
+
+// TestFusedGateUp: a file with ffn_gate_up_exps gives the same logits as the
+// same weights stored as separate gate and up stacks.
+func TestFusedGateUp(t *testing.T) {
+	c, err := ConfigFromGGUF(v3Meta(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(fused bool) []byte {
+		w := gguf.NewWriter(3, 32)
+		for k, v := range v3Meta() {
+			w.SetKV(k, v)
+		}
+		seed := uint32(1)
+		data := func(n int) []byte {
+			b := make([]byte, 4*n)
+			for i := 0; i < n; i++ {
+				seed = seed*1664525 + 1013904223
+				v := (float32(seed>>8)/float32(1<<24) - 0.5) * 0.2
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+			}
+			return b
+		}
+		ones := func(n int) []byte {
+			b := make([]byte, 4*n)
+			for i := 0; i < n; i++ {
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(1))
+			}
+			return b
+		}
+		add := func(name string, dims ...int) {
+			n := 1
+			d := make([]uint64, len(dims))
+			for i, x := range dims {
+				n *= x
+				d[i] = uint64(x)
+			}
+			var b []byte
+			if len(dims) == 1 && strings.Contains(name, "norm") {
+				b = ones(n)
+			} else {
+				b = data(n)
+			}
+			if err := w.AddTensorBytes(name, tensor.F32, d, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		E, F, X := c.Embd, c.FFExpert, c.Experts
+		add("token_embd.weight", E, c.Vocab)
+		add("output_norm.weight", E)
+		add("output.weight", E, c.Vocab)
+		for l := 0; l < c.Layers; l++ {
+			p := func(s string) string { return "blk." + string(rune('0'+l)) + "." + s }
+			add(p("attn_norm.weight"), E)
+			add(p("attn_q_a.weight"), E, c.QLoraRank)
+			add(p("attn_q_a_norm.weight"), c.QLoraRank)
+			add(p("attn_q_b.weight"), c.QLoraRank, c.Heads*(c.QKNope+c.QKRope))
+			add(p("attn_kv_a_mqa.weight"), E, c.KVLoraRank+c.QKRope)
+			add(p("attn_kv_a_norm.weight"), c.KVLoraRank)
+			add(p("attn_k_b.weight"), c.QKNope, c.KVLoraRank, c.Heads)
+			add(p("attn_v_b.weight"), c.KVLoraRank, c.VHead, c.Heads)
+			add(p("attn_output.weight"), c.Heads*c.VHead, E)
+			add(p("ffn_norm.weight"), E)
+			if l < c.LeadDense {
+				add(p("ffn_gate.weight"), E, c.FFDense)
+				add(p("ffn_up.weight"), E, c.FFDense)
+				add(p("ffn_down.weight"), c.FFDense, E)
+				continue
+			}
+			add(p("ffn_gate_inp.weight"), E, X)
+			add(p("exp_probs_b.bias"), X)
+			// per expert: F gate rows then F up rows, same values either way
+			gate, up := data(E*F*X), data(E*F*X)
+			if fused {
+				b := make([]byte, 0, 2*len(gate))
+				for e := 0; e < X; e++ {
+					b = append(b, gate[e*E*F*4:(e+1)*E*F*4]...)
+					b = append(b, up[e*E*F*4:(e+1)*E*F*4]...)
+				}
+				w.AddTensorBytes(p("ffn_gate_up_exps.weight"), tensor.F32, []uint64{uint64(E), uint64(2 * F), uint64(X)}, b)
+			} else {
+				w.AddTensorBytes(p("ffn_gate_exps.weight"), tensor.F32, []uint64{uint64(E), uint64(F), uint64(X)}, gate)
+				w.AddTensorBytes(p("ffn_up_exps.weight"), tensor.F32, []uint64{uint64(E), uint64(F), uint64(X)}, up)
+			}
+			add(p("ffn_down_exps.weight"), F, E, X)
+			add(p("ffn_gate_shexp.weight"), E, F)
+			add(p("ffn_up_shexp.weight"), E, F)
+			add(p("ffn_down_shexp.weight"), F, E)
+		}
+		var buf bytes.Buffer
+		if _, err := w.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	run := func(data []byte) []float32 {
+		f, err := gguf.Parse(bytes.NewReader(data), int64(len(data)), gguf.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := m.NewSession(8, 0)
+		out := make([]float32, 8*c.Vocab)
+		if err := s.Forward(context.Background(), []int32{1, 5, 9, 200, 7, 3, 999, 4}, out, true); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, b := run(build(false)), run(build(true))
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("logit %d: separate %v, fused %v", i, a[i], b[i])
+		}
+	}
 }

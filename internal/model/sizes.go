@@ -26,8 +26,8 @@ func (m *Model) ComputeSizes(f *gguf.File) Sizes {
 		}
 		s.MoELayers++
 		s.ExpertsAll += L.GateExps.N
-		s.Routed += int64(len(L.GateExps.Data) + len(L.UpExps.Data) + len(L.DownExps.Data))
-		one := L.GateExps.Stride + L.UpExps.Stride + L.DownExps.Stride
+		one := L.GateExps.Size + L.UpExps.Size + L.DownExps.Size
+		s.Routed += int64(L.GateExps.N) * one
 		s.OneExpert = max(s.OneExpert, one)
 	}
 	s.Resident = s.Total - s.Routed

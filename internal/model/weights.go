@@ -28,24 +28,26 @@ func (m *Matrix) Row(r int) []byte {
 	return m.Data[r*rb : (r+1)*rb]
 }
 
-// Stack is a 3-D weight: N matrices of Rows x Cols, each a contiguous run of
-// Stride bytes starting at file offset Off + i*Stride. It is how GGUF stores
-// the routed experts (one matrix per expert) and MLA's per-head k_b/v_b.
+// Stack is a 3-D weight: N matrices of Rows x Cols, matrix i a contiguous
+// run of Size bytes at file offset Off + i*Stride. It is how GGUF stores the
+// routed experts (one matrix per expert) and MLA's per-head k_b/v_b. Stride
+// equals Size except for the halves of a fused ffn_gate_up_exps tensor.
 type Stack struct {
 	Name   string
 	Type   tensor.DType
 	Rows   int
 	Cols   int
 	N      int
-	Stride int64 // bytes per matrix
-	Off    int64 // absolute file offset of matrix 0
-	Data   []byte
+	Stride int64  // bytes from one matrix to the next
+	Size   int64  // bytes of one matrix
+	Off    int64  // absolute file offset of matrix 0
+	Data   []byte // from matrix 0 to the end of matrix N-1
 }
 
 // At returns matrix i as a Matrix aliasing the stack's data.
 func (s *Stack) At(i int) Matrix {
 	return Matrix{Name: s.Name, Type: s.Type, Rows: s.Rows, Cols: s.Cols,
-		Data: s.Data[int64(i)*s.Stride : int64(i+1)*s.Stride]}
+		Data: s.Data[int64(i)*s.Stride : int64(i)*s.Stride+s.Size]}
 }
 
 // Layer holds the weights of one transformer block. Routed expert stacks
@@ -156,7 +158,7 @@ func (b *binder) stack(name string, cols, rows, n int) *Stack {
 	}
 	off, size := b.f.TensorRange(t)
 	return &Stack{Name: name, Type: t.Type, Rows: rows, Cols: cols, N: n,
-		Stride: size / int64(n), Off: off, Data: b.data[off : off+size]}
+		Stride: size / int64(n), Size: size / int64(n), Off: off, Data: b.data[off : off+size]}
 }
 
 // vector binds a 1-D F32 tensor (norms, biases) and copies it out.
@@ -237,8 +239,12 @@ func (b *binder) layer(c *Config, i int, l *Layer) {
 	X, F := c.Experts, c.FFExpert
 	l.Router = b.matrix(n("ffn_gate_inp.weight"), false, E, X)
 	l.RouterB = b.vector(n("exp_probs_b.bias"), true, X)
-	l.GateExps = b.stack(n("ffn_gate_exps.weight"), E, F, X)
-	l.UpExps = b.stack(n("ffn_up_exps.weight"), E, F, X)
+	if _, fused := b.f.Tensor(n("ffn_gate_up_exps.weight")); fused {
+		l.GateExps, l.UpExps = b.fusedGateUp(n("ffn_gate_up_exps.weight"), E, F, X)
+	} else {
+		l.GateExps = b.stack(n("ffn_gate_exps.weight"), E, F, X)
+		l.UpExps = b.stack(n("ffn_up_exps.weight"), E, F, X)
+	}
 	l.DownExps = b.stack(n("ffn_down_exps.weight"), F, E, X)
 	if c.Shared > 0 {
 		S := F * c.Shared
@@ -246,4 +252,20 @@ func (b *binder) layer(c *Config, i int, l *Layer) {
 		l.UpShexp = b.matrix(n("ffn_up_shexp.weight"), false, E, S)
 		l.DownShexp = b.matrix(n("ffn_down_shexp.weight"), false, S, E)
 	}
+}
+
+// fusedGateUp splits a fused {E, 2F, X} ffn_gate_up_exps tensor (per
+// expert: F gate rows, then F up rows) into two strided stacks.
+func (b *binder) fusedGateUp(name string, cols, rows, n int) (gate, up *Stack) {
+	s := b.stack(name, cols, 2*rows, n)
+	if s == nil {
+		return nil, nil
+	}
+	half := s.Stride / 2
+	g := *s
+	g.Rows, g.Size = rows, half
+	u := g
+	u.Off += half
+	u.Data = s.Data[half:]
+	return &g, &u
 }
