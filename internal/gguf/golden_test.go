@@ -2,6 +2,7 @@ package gguf
 
 import (
 	"bytes"
+	"github.com/edgemoe/edgemoe/internal/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,10 +12,7 @@ import (
 // goldenModels returns the golden model paths, skipping without EDGEMOE_SHARED.
 func goldenModels(tb testing.TB) []string {
 	tb.Helper()
-	shared := os.Getenv("EDGEMOE_SHARED")
-	if shared == "" {
-		tb.Skip("EDGEMOE_SHARED not set; golden GGUF files unavailable")
-	}
+	shared := testenv.Shared(tb)
 	paths, err := filepath.Glob(filepath.Join(shared, "golden", "*", "model.gguf"))
 	if err != nil {
 		tb.Fatal(err)

