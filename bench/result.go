@@ -117,7 +117,7 @@ type Scenario struct {
 	StallMsToken  float64 `json:"stall_ms_per_token"`
 	Precision     float64 `json:"prefetch_precision"`
 	Recall        float64 `json:"prefetch_recall"`
-	MissMBps      float64 `json:"miss_mb_per_s"` // bytes read / stall time, all phases
+	MissMBps      float64 `json:"miss_mb_per_s"` // expert bytes read / time a load was in flight, all phases
 	// Predicted uses the assumed hit-rate curve; PredictedAtHit the
 	// measured hit rate (isolating the bandwidth model).
 	Predicted      Prediction `json:"predicted"`

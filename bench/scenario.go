@@ -68,9 +68,10 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 	}
 	st := m.Stats()
 	sc.Precision, sc.Recall = st.Precision, st.Recall
-	if st.Stall > 0 {
-		sc.MissMBps = float64(st.BytesRead) / st.Stall.Seconds() / 1e6
-	}
+	// Storage bandwidth the expert loads achieved: bytes over the time at
+	// least one load was in flight (stall would overstate it when loads
+	// overlap compute).
+	sc.MissMBps = st.IOBandwidth() / 1e6
 	summarize(&sc)
 	return sc
 }

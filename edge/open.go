@@ -89,6 +89,7 @@ type Model struct {
 	pre   *prefetcher
 	arena *pager.Arena
 	loads *loadPool
+	src   *expertSource
 	pool  *parallel.Pool
 	stats runStats
 
@@ -206,8 +207,8 @@ func (m *Model) startCache(direct bool) error {
 	if err != nil {
 		return err
 	}
-	cc := expertcache.Config{Budget: m.Plan.ExpertCache, Policy: policy,
-		Source: newExpertSource(m.pf, m.Model.W, direct), IOWorkers: m.cfg.IOWorkers}
+	m.src = newExpertSource(m.pf, m.Model.W, direct)
+	cc := expertcache.Config{Budget: m.Plan.ExpertCache, Policy: policy, Source: m.src, IOWorkers: m.cfg.IOWorkers}
 	if direct {
 		if m.arena, err = pager.NewArena(m.Plan.ExpertCache); err != nil {
 			return fmt.Errorf("expert arena: %w", err)

@@ -3,6 +3,8 @@ package edge
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/edgemoe/edgemoe/expertcache"
 	"github.com/edgemoe/edgemoe/internal/model"
@@ -16,6 +18,45 @@ type expertSource struct {
 	f      *pager.File
 	direct bool
 	layers []layerRanges // indexed by layer; nil entries for dense layers
+	busy   busyClock     // time with at least one load in flight
+}
+
+// busyClock measures the union of the intervals during which at least one
+// load is running: bytes read over it is the bandwidth the storage gave.
+type busyClock struct {
+	mu       sync.Mutex
+	inflight int
+	since    time.Time
+	total    time.Duration
+}
+
+func (b *busyClock) start() {
+	b.mu.Lock()
+	if b.inflight == 0 {
+		b.since = time.Now()
+	}
+	b.inflight++
+	b.mu.Unlock()
+}
+
+func (b *busyClock) stop() {
+	b.mu.Lock()
+	b.inflight--
+	if b.inflight == 0 {
+		b.total += time.Since(b.since)
+	}
+	b.mu.Unlock()
+}
+
+// Busy is the total busy time so far (including a running interval).
+func (b *busyClock) Busy() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t := b.total
+	if b.inflight > 0 {
+		t += time.Since(b.since)
+	}
+	return t
 }
 
 // layerRanges locates a MoE layer's three stacks in the file.
@@ -70,6 +111,8 @@ func (s *expertSource) Load(ctx context.Context, k expertcache.Key, dst *expertc
 		return fmt.Errorf("no routed expert %v in this model", k)
 	}
 	rs := s.ranges(k)
+	s.busy.start()
+	defer s.busy.stop()
 	if s.direct {
 		mem := dst.Alloc()
 		g, u := rs[0].Len, rs[1].Len

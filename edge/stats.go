@@ -41,8 +41,11 @@ type PagingStats struct {
 	BytesRead         int64   `json:"expert_bytes_read"`
 	// Stall is the time the forward pass waited for experts; LoadTime the
 	// time loads took (summed over parallel loads).
-	Stall         time.Duration `json:"io_stall_ns"`
-	LoadTime      time.Duration `json:"load_time_ns"`
+	Stall    time.Duration `json:"io_stall_ns"`
+	LoadTime time.Duration `json:"load_time_ns"`
+	// IOBusy is the time at least one expert load was in flight;
+	// BytesRead/IOBusy is the storage bandwidth the loads achieved.
+	IOBusy        time.Duration `json:"io_busy_ns"`
 	MajorFaults   uint64        `json:"major_faults"`
 	ProcReadBytes uint64        `json:"process_read_bytes"`
 	RSS           int64         `json:"rss_bytes"`
@@ -67,6 +70,9 @@ func (m *Model) Stats() PagingStats {
 	s.PrefetchIssued, s.PrefetchUsed, s.PrefetchWasted = c.PrefetchIssued, c.PrefetchUsed, c.PrefetchWasted
 	s.PrefetchCancelled, s.PrefetchDropped = c.PrefetchCancelled, c.PrefetchDropped
 	s.BytesRead, s.Stall, s.LoadTime = c.BytesLoaded, c.Stall, c.Stall
+	if m.src != nil {
+		s.IOBusy = m.src.busy.Busy()
+	}
 	if m.loads != nil {
 		s.Stall = time.Duration(m.loads.stall.Load())
 	}
@@ -114,8 +120,18 @@ func (s PagingStats) Sub(prev PagingStats) PagingStats {
 	d.BytesRead -= prev.BytesRead
 	d.Stall -= prev.Stall
 	d.LoadTime -= prev.LoadTime
+	d.IOBusy -= prev.IOBusy
 	d.MajorFaults -= prev.MajorFaults
 	d.ProcReadBytes -= prev.ProcReadBytes
 	d.Layers = nil
 	return d
+}
+
+// IOBandwidth is the storage bandwidth expert loads achieved (bytes per
+// second while at least one load was in flight); 0 before any load.
+func (s PagingStats) IOBandwidth() float64 {
+	if s.IOBusy <= 0 {
+		return 0
+	}
+	return float64(s.BytesRead) / s.IOBusy.Seconds()
 }
