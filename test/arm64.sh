@@ -26,7 +26,10 @@ for cpu in cortex-a72 cortex-a76; do
   fi
   echo "run on $cpu: $(tail -c 200 "$work/arm.txt" | tr '\n' ' ')"
 done
-echo "== bench --quick on cortex-a76"
-qemu-aarch64-static -cpu cortex-a76 "$work/edgemoe-arm64" bench --quick --out "$work/bench" 2>&1 | tail -n 5
-ls "$work"/bench.json "$work"/bench.md "$work"/bench-*.svg >/dev/null
+for cpu in cortex-a76 cortex-a72; do
+  echo "== bench --quick on $cpu"
+  rm -f "$work"/bench*
+  qemu-aarch64-static -cpu $cpu "$work/edgemoe-arm64" bench --quick --out "$work/bench" 2>&1 | tail -n 5
+  ls "$work"/bench.json "$work"/bench.md "$work"/bench-*.svg >/dev/null
+done
 echo "arm64: ok"
