@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/cpu"
 
@@ -32,16 +33,19 @@ func lanesBF16x4(w *byte, stride int, x *float32, n8 int, acc *[32]float32)
 func dotQ8_0x4(w *byte, stride int, a *byte, nb int, out *[4]float32)
 
 //go:noescape
-func dotQ4_0x4(w *byte, stride int, a *byte, nb int, out *[4]float32)
+func prepQ8_0(src, dst *byte, nb int)
 
 //go:noescape
-func dotQ4Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
+func dotQ4_0P4(w *byte, stride int, a *byte, nb int, out *[4]float32)
 
 //go:noescape
-func dotQ5Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
+func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 
 //go:noescape
-func dotQ6Kx1(w, a *byte, nb int, sums *[8]float32, scratch *[16]uint32)
+func dotQ5KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
+
+//go:noescape
+func dotQ6KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 
 //go:noescape
 func permActK(src, dst *byte, nb int)
@@ -60,84 +64,111 @@ func setAccel(on bool) bool {
 		return false
 	}
 	installFloat()
-	installRows4(tensor.Q8_0, tensor.Q4_0)
+	installRows4(tensor.Q8_0)
+	q40 := &ops[tensor.Q4_0]
+	q40.impl = archName
+	q40.dot = func(w, a []byte, nb int) float32 {
+		var out [1]float32
+		matVecQ4_0(w, nb*q4_0Bytes, a, nb, out[:])
+		return out[0]
+	}
+	q40.matVec = matVecQ4_0
 	for _, t := range []tensor.DType{tensor.Q4_K, tensor.Q5_K, tensor.Q6_K} {
 		o := &ops[t]
 		o.impl = archName
 		o.dot = func(w, a []byte, nb int) float32 { return dotK(t, w, a, nb) }
 		o.matVec = func(w []byte, rb int, a []byte, nb int, out []float32) { matVecK(t, w, rb, a, nb, out) }
 	}
+	installQ5_0()
 	return true
 }
 
-// rows4 dots 4 rows of type t (w + r*stride) with a over nb blocks.
+// rows4 dots 4 rows of type t (w + r*stride) with a over nb blocks; on
+// amd64 only Q8_0 uses installRows4 (Q4_0 has matVecQ4_0).
 func rows4(t tensor.DType, w *byte, stride int, a *byte, nb int, out *[4]float32) {
-	if t == tensor.Q4_0 {
-		dotQ4_0x4(w, stride, a, nb, out)
-		return
-	}
 	dotQ8_0x4(w, stride, a, nb, out)
 }
 
-// kChunk is the number of super-blocks dotK permutes at a time into its
-// stack buffer.
-const kChunk = 8
+// q40PrepBytes is the size of one prepQ8_0 activation block.
+const q40PrepBytes = 64
 
-// kRow runs the one-row kernel of K-quant type t over nb super-blocks of
-// w against permuted activations pa, accumulating into sums and sumf.
-func kRow(t tensor.DType, w, pa *byte, nb int, sums *lanes8, sumf *float32, scratch *[16]uint32) {
+// matVecQ4_0 prepares the Q8_0 activations once (prepQ8_0, into a
+// recycled 64-byte aligned buffer) and runs dotQ4_0P4 on 4 rows at a
+// time; leftover rows run with stride 0 (four copies of one row).
+func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
+	if nb == 0 || len(out) == 0 {
+		clear(out)
+		return
+	}
+	bp := actBufs.Get().(*[]byte)
+	if cap(*bp) < nb*q40PrepBytes+64 {
+		*bp = make([]byte, nb*q40PrepBytes+64)
+	}
+	pa := align64(*bp)[:nb*q40PrepBytes]
+	_, _ = a[nb*q8_0Bytes-1], w[len(out)*rb-1]
+	prepQ8_0(&a[0], &pa[0], nb)
+	r := 0
+	for ; r+4 <= len(out); r += 4 {
+		dotQ4_0P4(&w[r*rb], rb, &pa[0], nb, (*[4]float32)(out[r:]))
+	}
+	for ; r < len(out); r++ {
+		var o4 [4]float32
+		dotQ4_0P4(&w[r*rb], 0, &pa[0], nb, &o4)
+		out[r] = o4[0]
+	}
+	actBufs.Put(bp)
+}
+
+// kRows runs the kernel of K-quant type t on len(out) >= 1 rows of rb
+// bytes (nb >= 1 super-blocks each) against permuted activations pa
+// (permActK). The kernels keep two 64-byte slots of per-super-block
+// scales in scratch, filled one super-block ahead.
+func kRows(t tensor.DType, w []byte, rb int, pa []byte, nb int, out []float32) {
+	var scratch [32]uint32
+	_, _ = w[len(out)*rb-1], pa[nb*kPermBytes-1]
 	switch t {
 	case tensor.Q4_K:
-		dotQ4Kx1(w, pa, nb, (*[8]float32)(sums), sumf, scratch)
+		dotQ4KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
 	case tensor.Q5_K:
-		dotQ5Kx1(w, pa, nb, (*[8]float32)(sums), sumf, scratch)
+		dotQ5KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
 	default:
-		dotQ6Kx1(w, pa, nb, (*[8]float32)(sums), scratch)
+		dotQ6KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
 	}
 }
 
-// dotK is the Dot of a K-quant row: activations are permuted kChunk
-// super-blocks at a time into a stack buffer.
+// dotK is the Dot of a K-quant row: a one-row matVecK.
 func dotK(t tensor.DType, w, a []byte, nb int) float32 {
-	var sums lanes8
-	var sumf float32
-	var scratch [16]uint32
-	var buf [kChunk * q8KBytes]byte
-	wb := t.BlockBytes()
-	_, _ = w[nb*wb-1], a[nb*q8KBytes-1]
-	for i := 0; i < nb; i += kChunk {
-		m := min(kChunk, nb-i)
-		permActK(&a[i*q8KBytes], &buf[0], m)
-		kRow(t, &w[i*wb], &buf[0], m, &sums, &sumf, &scratch)
-	}
-	return sums.finish(sumf)
+	var out [1]float32
+	matVecK(t, w, nb*t.BlockBytes(), a, nb, out[:])
+	return out[0]
+}
+
+// kPermBytes is the size of one permuted activation block (permActK).
+const kPermBytes = 576
+
+// align64 returns b from its first 64-byte aligned byte on.
+func align64(b []byte) []byte {
+	return b[(64-uintptr(unsafe.Pointer(unsafe.SliceData(b)))%64)%64:]
 }
 
 // actBufs recycles the permuted-activation buffers of matVecK.
 var actBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// matVecK permutes the activations once and runs the one-row kernel of
+// matVecK permutes the activations once and runs the row kernel of
 // K-quant type t on every row.
 func matVecK(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float32) {
-	if nb == 0 {
+	if nb == 0 || len(out) == 0 {
 		clear(out)
 		return
 	}
 	bp := actBufs.Get().(*[]byte)
-	if cap(*bp) < nb*q8KBytes {
-		*bp = make([]byte, nb*q8KBytes)
+	if cap(*bp) < nb*kPermBytes+64 {
+		*bp = make([]byte, nb*kPermBytes+64)
 	}
-	pa := (*bp)[:nb*q8KBytes]
+	pa := align64(*bp)[:nb*kPermBytes]
 	_ = a[nb*q8KBytes-1]
 	permActK(&a[0], &pa[0], nb)
-	var scratch [16]uint32
-	for r := range out {
-		var sums lanes8
-		var sumf float32
-		row := w[r*rb : (r+1)*rb]
-		kRow(t, &row[0], &pa[0], nb, &sums, &sumf, &scratch)
-		out[r] = sums.finish(sumf)
-	}
+	kRows(t, w, rb, pa, nb, out)
 	actBufs.Put(bp)
 }
 

@@ -72,6 +72,7 @@ func setAccel(on bool) bool {
 	setRows1(tensor.Q4_K, dotQ4_KAccel)
 	setRows1(tensor.Q5_K, dotQ5_KAccel)
 	setRows1(tensor.Q6_K, dotQ6_KAccel)
+	installQ5_0()
 	return true
 }
 

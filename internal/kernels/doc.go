@@ -67,24 +67,31 @@
 //     lane e%8) formed directly: a VPERMD+VPSHUFB transpose puts elements
 //     l, l+8, l+16, l+24 of a 32-element group in dword l, so the
 //     VPMADDUBSW/VPMADDWD pair sums never mix lanes (the activations get
-//     the same permutation once per MatVec, permActK into a recycled
-//     buffer; Dot permutes 8 super-blocks at a time on the stack); then
-//     sums[l] += d*acc[l], and the mins term and final lane sum, as in
-//     the generic code.
+//     the same permutation once per MatVec, permActK, into a recycled
+//     64-byte aligned buffer of 576 bytes per block that also carries
+//     Q6_K's offset words; Dot is a one-row MatVec); then sums[l] +=
+//     d*acc[l], and the mins term and final lane sum, as in the generic
+//     code. One assembly call covers all rows of a MatVec, and each
+//     super-block prefetches the weight stream 2 KiB ahead.
+//   - Q5_0 Dot/MatVec (q5_amd64.s): the 5-bit values built with
+//     VPSHUFB/VPCMPEQB, Σq·a − 16·Σa exact, the float per block as Q8_0,
+//     4 rows per pass with prefetch. Q4_0 prepares its activations once
+//     per MatVec (prepQ8_0: aligned quants, float scales, 8·Σa).
 //
 // arm64 (NEON, kernels_arm64.s; instructions the Go assembler lacks are
 // WORD-encoded with the mnemonic in a comment):
 //
 //   - F32, F16 (FCVTL, ARMv8.0: no fp16 arithmetic needed), BF16 lanes as
 //     on amd64 (FMUL then FADD, never FMLA).
-//   - Q8_0, Q4_0: SDOT when the CPU has dotprod (cpu.ARM64.HasASIMDDP:
-//     A55, A76 and later), else SMULL/SADALP (A53, A72).
+//   - Q8_0, Q4_0, Q5_0 (q5_arm64.s): SDOT when the CPU has dotprod
+//     (cpu.ARM64.HasASIMDDP: A55, A76 and later), else SMULL/SADALP (A53,
+//     A72).
 //   - Q4_K, Q5_K, Q6_K: SMULL/SMLAL on all cores. In natural order SMULL
 //     already puts element e's product in 16-bit lane e%8, ggml's lane, so
 //     no shuffles are needed; SDOT would need a TBL transpose of weights
 //     and activations first, more instructions for the same 32 MACs.
 //
-// Q4_1, Q5_0, Q5_1, Q2_K, Q3_K and every DotF32 of a quantized type stay
+// Q4_1, Q5_1, Q2_K, Q3_K and every DotF32 of a quantized type stay
 // generic.
 //
 // The pool-aware MatVecPool, MatVecF32Pool, MatMul and MatMulF32 split

@@ -26,6 +26,29 @@ DATA laneShuf<>+16(SB)/8, $0x0d0905010c080400
 DATA laneShuf<>+24(SB)/8, $0x0f0b07030e0a0602
 GLOBL laneShuf<>(SB), RODATA|NOPTR, $32
 
+// Q4_K/Q5_K scale unpacking: bytes u0 (4-7), u2 (12-15), u1 (8-11), u2;
+// their low-bit masks; u0 and u1 under sc[4..7] and m[4..7]; bits 4-5.
+DATA kScLo<>+0(SB)/8, $0x0b0a090803020100
+DATA kScLo<>+8(SB)/8, $0x0b0a090807060504
+GLOBL kScLo<>(SB), RODATA|NOPTR, $16
+DATA kScMask<>+0(SB)/8, $0x0f0f0f0f3f3f3f3f
+DATA kScMask<>+8(SB)/8, $0x0f0f0f0f3f3f3f3f
+GLOBL kScMask<>(SB), RODATA|NOPTR, $16
+DATA kScHi<>+0(SB)/8, $0x0302010080808080
+DATA kScHi<>+8(SB)/8, $0x0706050480808080
+GLOBL kScHi<>(SB), RODATA|NOPTR, $16
+DATA kSc30<>+0(SB)/8, $0x3030303030303030
+DATA kSc30<>+8(SB)/8, $0x3030303030303030
+GLOBL kSc30<>(SB), RODATA|NOPTR, $16
+
+// VPSRLVQ counts moving the second copy of 16 Q4_0 quant bytes to their
+// high nibbles.
+DATA q40Shift<>+0(SB)/8, $0
+DATA q40Shift<>+8(SB)/8, $0
+DATA q40Shift<>+16(SB)/8, $4
+DATA q40Shift<>+24(SB)/8, $4
+GLOBL q40Shift<>(SB), RODATA|NOPTR, $32
+
 // func lanesF32x4(w *byte, stride int, x *float32, n8 int, acc *[32]float32)
 // acc[8r+l] += Σ_k w_r[8k+l]*x[8k+l] for rows r < 4 at w + r*stride,
 // float32 weights.
@@ -279,10 +302,61 @@ q80done:
 	VZEROUPPER
 	RET
 
-// func dotQ4_0x4(w *byte, stride int, a *byte, nb int, out *[4]float32)
-// out[r] = Σ_blocks float32(s_r)*dw_r*da (left to right) for Q4_0 rows,
+// func prepQ8_0(src, dst *byte, nb int)
+// Copies nb Q8_0 blocks to 64-byte blocks for dotQ4_0P4: the 32 quants
+// at 0, the scale as float32 at 32, 8*Σ quants (int32) at 36.
+TEXT ·prepQ8_0(SB), NOSPLIT, $0-24
+	MOVQ src+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VPCMPEQW Y15, Y15, Y15
+	VPSRLW   $15, Y15, Y15 // words of 1
+	VPSLLW   $3, Y15, Y12
+	VPACKUSWB Y12, Y12, Y12 // bytes of 8
+	TESTQ    CX, CX
+	JZ       p80done
+
+p80loop:
+	VMOVDQU    2(SI), Y0
+	VMOVDQU    Y0, (DI)
+	VPMADDUBSW Y0, Y12, Y0
+	VPMADDWD   Y15, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD     X1, X0, X0
+	VPSHUFD    $0x4e, X0, X1
+	VPADDD     X1, X0, X0
+	VPSHUFD    $0xb1, X0, X1
+	VPADDD     X1, X0, X0
+	VMOVD      X0, 36(DI)
+	MOVWLZX    (SI), AX
+	VMOVD      AX, X1
+	VCVTPH2PS  X1, X1
+	VMOVSS     X1, 32(DI)
+	ADDQ $34, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  p80loop
+
+p80done:
+	VZEROUPPER
+	RET
+
+// Q40ROW(src, dst) leaves in dst the 16 word partial sums (2 products
+// each) of Σ q*a of the Q4_0 block at src (q the unsigned nibbles) with
+// the activations in Y12: the 16 quant bytes in both halves, the high
+// half shifted to the high nibbles (Y13 = qword shifts 0, 0, 4, 4),
+// masked (Y11).
+#define Q40ROW(src, dst) \
+	VBROADCASTI128 src, dst \
+	VPSRLVQ    Y13, dst, dst \
+	VPAND      Y11, dst, dst \
+	VPMADDUBSW Y12, dst, dst
+
+// func dotQ4_0P4(w *byte, stride int, a *byte, nb int, out *[4]float32)
+// out[r] = Σ_blocks float32(s_r)*dw_r*da (left to right) for the Q4_0
+// rows r < 4 at w + r*stride against prepQ8_0 activations a:
 // s_r = Σ q*a - 8*Σ a with q the unsigned nibbles.
-TEXT ·dotQ4_0x4(SB), NOSPLIT, $0-40
+TEXT ·dotQ4_0P4(SB), NOSPLIT, $0-40
 	MOVQ w+0(FP), SI
 	MOVQ stride+8(FP), R8
 	MOVQ a+16(FP), DX
@@ -293,11 +367,10 @@ TEXT ·dotQ4_0x4(SB), NOSPLIT, $0-40
 	LEAQ (R9)(R8*4), R12
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $15, Y15, Y15 // words of 1
-	VPSLLW   $3, Y15, Y12
-	VPACKUSWB Y12, Y12, Y12 // bytes of 8
 	VPCMPEQW Y11, Y11, Y11
 	VPSRLW   $12, Y11, Y11
 	VPACKUSWB Y11, Y11, Y11 // bytes of 0x0f
+	VMOVDQU  q40Shift<>(SB), Y13
 	VXORPS   X14, X14, X14
 	TESTQ    CX, CX
 	JZ       q40done
@@ -307,48 +380,45 @@ q40loop:
 	PREFETCHT0 (R11)(R8*1)
 	PREFETCHT0 (R11)(R8*2)
 	PREFETCHT0 (R12)
-	VMOVDQU 2(DX), Y13
-	VPMADDUBSW Y13, Y12, Y10 // 8*Σa in word partial sums
-#define NIB(src, dst) \
-	VMOVDQU     src, X8 \
-	VPSRLW      $4, X8, X9 \
-	VINSERTI128 $1, X9, Y8, dst \
-	VPAND       Y11, dst, dst
-	NIB(2(SI), Y4)
-	NIB(2(SI)(R8*1), Y5)
-	NIB(2(SI)(R8*2), Y6)
-	NIB(2(R9), Y7)
-#undef NIB
-	VPMADDUBSW Y13, Y4, Y0
-	VPMADDUBSW Y13, Y5, Y1
-	VPMADDUBSW Y13, Y6, Y2
-	VPMADDUBSW Y13, Y7, Y3
-	VPSUBW   Y10, Y0, Y0 // word partials of Σ(q-8)a, |.| <= 3840+2048
-	VPSUBW   Y10, Y1, Y1
-	VPSUBW   Y10, Y2, Y2
-	VPSUBW   Y10, Y3, Y3
-	VPHADDW  Y1, Y0, Y0 // sums of 2, 4 and then 8 products fit in 16 bits
-	VPHADDW  Y3, Y2, Y2
-	VPHADDW  Y2, Y0, Y0
-	VPMADDWD Y15, Y0, Y0 // [r0 r1 r2 r3 | r0 r1 r2 r3] dwords
-	VEXTRACTI128 $1, Y0, X1
-	VPADDD   X1, X0, X0
-	VCVTDQ2PS X0, X0
-	ROWSCALES(0)
-	VMULPS    X1, X0, X0 // s*dw
-	MOVWLZX   (DX), AX
-	VMOVD     AX, X2
-	VCVTPH2PS X2, X2
-	VBROADCASTSS X2, X2
-	VMULPS    X2, X0, X0 // *da
-	VADDPS    X0, X14, X14
-	ADDQ      $18, SI
-	ADDQ      $18, R9
-	ADDQ      $18, R11
-	ADDQ      $18, R12
-	ADDQ      $34, DX
-	DECQ      CX
-	JNZ       q40loop
+	VMOVDQU (DX), Y12
+	Q40ROW(2(SI), Y0)
+	Q40ROW(2(SI)(R8*1), Y1)
+	Q40ROW(2(SI)(R8*2), Y2)
+	Q40ROW(2(R9), Y3)
+	// transpose-add the 4x16 words to [r0 r1 r2 r3] in X0: words of
+	// 4 and then 8 products (|.| <= 15360) stay in 16 bits
+	VPUNPCKLDQ  Y1, Y0, Y4
+	VPUNPCKHDQ  Y1, Y0, Y0
+	VPADDW      Y4, Y0, Y0 // dwords [r0 r1 r0 r1], 2 words each
+	VPUNPCKLDQ  Y3, Y2, Y4
+	VPUNPCKHDQ  Y3, Y2, Y2
+	VPADDW      Y4, Y2, Y2 // [r2 r3 r2 r3]
+	VPUNPCKLQDQ Y2, Y0, Y4
+	VPUNPCKHQDQ Y2, Y0, Y0
+	VPADDW      Y4, Y0, Y0 // [r0 r1 r2 r3]
+	VPMADDWD    Y15, Y0, Y0
+	VEXTRACTI128 $1, Y0, X4
+	VPADDD      X4, X0, X0
+	VPBROADCASTD 36(DX), X4
+	VPSUBD      X4, X0, X0 // - 8*Σa
+	VCVTDQ2PS   X0, X0
+	MOVWLZX     (SI), AX
+	VMOVD       AX, X1
+	VPINSRW     $1, (SI)(R8*1), X1, X1
+	VPINSRW     $2, (SI)(R8*2), X1, X1
+	VPINSRW     $3, (R9), X1, X1
+	VCVTPH2PS   X1, X1
+	VMULPS      X1, X0, X0 // s*dw
+	VBROADCASTSS 32(DX), X2
+	VMULPS      X2, X0, X0 // *da
+	VADDPS      X0, X14, X14
+	ADDQ $18, SI
+	ADDQ $18, R9
+	ADDQ $18, R11
+	ADDQ $18, R12
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  q40loop
 
 q40done:
 	MOVQ    out+32(FP), DI
@@ -356,95 +426,115 @@ q40done:
 	VZEROUPPER
 	RET
 
-// GROUP(aoff, wq, sc) adds to the lane accumulator Y0 the scaled lane dot
-// of the 32 permuted weight bytes wq with the (already permuted, see
-// permActK) activations at aoff(DX), scale pair dword sc(BX); clobbers
-// Y7, Y8.
-#define GROUP(aoff, wq, sc) \
+// KFINISH(acc, dst) stores acc + l[0] + l[1] + ... + l[7] (left to
+// right, ggml's final lane sum) of the lanes Y14 to dst; clobbers X1, X2.
+#define KFINISH(acc, dst) \
+	VADDSS       X14, acc, acc \
+	VMOVSHDUP    X14, X1 \
+	VADDSS       X1, acc, acc \
+	VPSHUFD      $0xaa, X14, X1 \
+	VADDSS       X1, acc, acc \
+	VPSHUFD      $0xff, X14, X1 \
+	VADDSS       X1, acc, acc \
+	VEXTRACTF128 $1, Y14, X2 \
+	VADDSS       X2, acc, acc \
+	VMOVSHDUP    X2, X1 \
+	VADDSS       X1, acc, acc \
+	VPSHUFD      $0xaa, X2, X1 \
+	VADDSS       X1, acc, acc \
+	VPSHUFD      $0xff, X2, X1 \
+	VADDSS       X1, acc, acc \
+	VMOVSS       acc, dst
+
+// GROUPACC(aoff, wq, sc, acc) adds to the lane accumulator acc the
+// scaled lane dot of the 32 permuted weight bytes wq with the (already
+// permuted, see permActK) activations at aoff(DX), scale pair dword
+// sc(BX); clobbers Y7, Y8.
+#define GROUPACC(aoff, wq, sc, acc) \
 	VPMADDUBSW   aoff(DX), wq, Y7 \
 	VPBROADCASTD sc(BX), Y8 \
 	VPMADDWD     Y8, Y7, Y7 \
-	VPADDD       Y7, Y0, Y0
+	VPADDD       Y7, acc, acc
 
-// func dotQ4Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
-// One Q4_K row against Q8_K activations whose quants permActK permuted,
-// in ggml's generic order:
-// sums[l] += d*float32(acc[l]) per super-block and sumf -= dmin*yd*mins.
-TEXT ·dotQ4Kx1(SB), NOSPLIT, $0-48
-	MOVQ w+0(FP), SI
-	MOVQ a+8(FP), DX
-	MOVQ nb+16(FP), CX
-	MOVQ sums+24(FP), DI
-	MOVQ sumf+32(FP), R10
-	MOVQ scratch+40(FP), BX
-	VMOVUPS (DI), Y14
-	VMOVSS  (R10), X13
+// KSCALES(wo, ao, slot) unpacks the scales and mins (ggml's utmp
+// shuffle) of the Q4_K/Q5_K super-block at wo(SI), activations at
+// ao(DX) (kPermBytes layout): scale pairs sc|sc<<16 per group to
+// 0(slot), d*yd to 32(slot), and sumf (X13) -= dmin*yd*mins. Clobbers
+// X1-X4, X9-X11.
+#define KSCALES(wo, ao, slot) \
+	VMOVDQU   (4+wo)(SI), X1 \
+	VPSHUFB   kScLo<>(SB), X1, X2 \
+	VPSRLW    $4, X2, X3 \
+	VPBLENDW  $0xc0, X3, X2, X2 \
+	VPAND     kScMask<>(SB), X2, X2 \
+	VPSHUFB   kScHi<>(SB), X1, X1 \
+	VPSRLW    $2, X1, X1 \
+	VPAND     kSc30<>(SB), X1, X1 \
+	VPOR      X2, X1, X1 \
+	VPUNPCKLBW X1, X1, X2 \
+	VPMOVZXBW X2, Y2 \
+	VMOVDQU   Y2, 0(slot) \
+	VPUNPCKHBW X1, X1, X2 \
+	VPMOVZXBW X2, Y2 \
+	VPMADDWD  (512+ao)(DX), Y2, Y3 \
+	VEXTRACTI128 $1, Y3, X4 \
+	VPADDD    X4, X3, X3 \
+	VPSHUFD   $0x4e, X3, X4 \
+	VPADDD    X4, X3, X3 \
+	VPSHUFD   $0xb1, X3, X4 \
+	VPADDD    X4, X3, X3 \
+	VCVTDQ2PS X3, X9 \
+	VMOVD     (wo)(SI), X10 \
+	VCVTPH2PS X10, X10 \
+	VBROADCASTSS (544+ao)(DX), X11 \
+	VMULPS    X11, X10, X10 \
+	VMOVSS    X10, 32(slot) \
+	VMOVSHDUP X10, X11 \
+	VMULSS    X9, X11, X11 \
+	VSUBSS    X11, X13, X13
+
+// func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
+// out[r] = the Q4_K row at w + r*stride (nb >= 1 super-blocks) dotted
+// with Q8_K activations whose quants permActK permuted, for r < rows
+// (rows >= 1), in ggml's generic order: sums[l] += d*float32(acc[l]) per
+// super-block, sumf -= dmin*yd*mins, then sumf + sums[0] + ... + sums[7].
+// The next super-block's scales (KSCALES) are unpacked into the other
+// 64-byte scratch slot (BX, R12 swap) ahead of this one's lanes.
+TEXT ·dotQ4KRows(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), R8
+	MOVQ stride+8(FP), R9
+	MOVQ out+32(FP), DI
+	MOVQ rows+40(FP), R10
+	MOVQ scratch+48(FP), BX
+	LEAQ 64(BX), R12
 	VMOVDQU permIdx<>(SB), Y5
 	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
-	VPSRLW   $15, Y15, Y12 // words of 1
 	VPSRLW   $12, Y15, Y15
 	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
-	TESTQ    CX, CX
-	JZ       q4kdone
+
+q4krow:
+	MOVQ   R8, SI
+	MOVQ   a+16(FP), DX
+	MOVQ   nb+24(FP), CX
+	VXORPS Y14, Y14, Y14
+	VXORPS X13, X13, X13
+	KSCALES(0, 0, BX)
 
 q4kloop:
-	// scales and mins (ggml's utmp shuffle)
-	MOVL  4(SI), AX  // u0
-	MOVL  8(SI), R11 // u1
-	MOVL  12(SI), R12 // u2
-	MOVL  R12, R13
-	SHRL  $4, R13
-	ANDL  $0x0f0f0f0f, R13
-	MOVL  R11, R14
-	SHRL  $6, R14
-	ANDL  $0x03030303, R14
-	SHLL  $4, R14
-	ORL   R14, R13 // m[4..7]
-	ANDL  $0x3f3f3f3f, R11 // m[0..3]
-	ANDL  $0x0f0f0f0f, R12
-	MOVL  AX, R14
-	SHRL  $6, R14
-	ANDL  $0x03030303, R14
-	SHLL  $4, R14
-	ORL   R14, R12 // sc[4..7]
-	ANDL  $0x3f3f3f3f, AX // sc[0..3]
-	SHLQ  $32, R12
-	ORQ   R12, AX
-	SHLQ  $32, R13
-	ORQ   R13, R11
-	VMOVQ AX, X1
-	VMOVQ R11, X2
-	VPMOVZXBD X1, Y1 // sc dwords
-	VPSLLD    $16, Y1, Y3
-	VPOR      Y3, Y1, Y1
-	VMOVDQU   Y1, 16(BX) // sc|sc<<16 per group at 16(BX)+4g
-	VPMOVZXBD X2, Y2 // mins dwords
-	VMOVDQU   260(DX), Y3 // bsums
-	VPMADDWD  Y12, Y3, Y3 // pair sums
-	VPMULLD   Y2, Y3, Y3
-	VEXTRACTI128 $1, Y3, X4
-	VPADDD    X4, X3, X3
-	VPSHUFD   $0x4e, X3, X4
-	VPADDD    X4, X3, X3
-	VPSHUFD   $0xb1, X3, X4
-	VPADDD    X4, X3, X3
-	VMOVD     X3, AX
-	// d = f16(w[0])*yd, dmin = f16(w[2])*yd
-	VMOVSS    (DX), X9
-	MOVWLZX   0(SI), R11
-	VMOVD     R11, X10
-	VCVTPH2PS X10, X10
-	VMULSS    X9, X10, X10 // d
-	MOVWLZX   2(SI), R11
-	VMOVD     R11, X11
-	VCVTPH2PS X11, X11
-	VMULSS    X9, X11, X11 // dmin*yd
-	VCVTSI2SSL AX, X9, X9
-	VMULSS    X9, X11, X11
-	VSUBSS    X11, X13, X13
-	// lanes
+	// the next super-block's scales go to the other slot (R12) ahead of
+	// this one's lanes, off the critical path
+	CMPQ CX, $1
+	JEQ  q4klanes
+	KSCALES(144, 576, R12)
+
+q4klanes:
+	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
 	VPXOR   Y0, Y0, Y0
+	VPXOR   Y9, Y9, Y9
 #define CHUNK(c) \
 	VMOVDQU (16+32*c)(SI), Y1 \
 	VPERMD  Y1, Y5, Y1 \
@@ -452,158 +542,145 @@ q4kloop:
 	VPSRLW  $4, Y1, Y2 \
 	VPAND   Y15, Y1, Y1 \
 	VPAND   Y15, Y2, Y2 \
-	GROUP((4+64*c), Y1, (16+8*c)) \
-	GROUP((36+64*c), Y2, (20+8*c))
+	GROUPACC((64*c), Y1, (8*c), Y0) \
+	GROUPACC((32+64*c), Y2, (8*c+4), Y9)
 	CHUNK(0)
 	CHUNK(1)
 	CHUNK(2)
 	CHUNK(3)
 #undef CHUNK
+	VPADDD       Y9, Y0, Y0
 	VCVTDQ2PS    Y0, Y0
-	VBROADCASTSS X10, Y10
+	VBROADCASTSS 32(BX), Y10
 	VMULPS       Y10, Y0, Y0
 	VADDPS       Y0, Y14, Y14
+	XCHGQ BX, R12
 	ADDQ $144, SI
-	ADDQ $292, DX
+	ADDQ $576, DX
 	DECQ CX
 	JNZ  q4kloop
-
-q4kdone:
-	VMOVUPS Y14, (DI)
-	VMOVSS  X13, (R10)
+	KFINISH(X13, (DI))
+	ADDQ $4, DI
+	ADDQ R9, R8
+	DECQ R10
+	JNZ  q4krow
 	VZEROUPPER
 	RET
 
-// func dotQ5Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
-// One Q5_K row (fifth bits from qh) against Q8_K activations in ggml's generic order:
-// sums[l] += d*float32(acc[l]) per super-block and sumf -= dmin*yd*mins.
-TEXT ·dotQ5Kx1(SB), NOSPLIT, $0-48
-	MOVQ w+0(FP), SI
-	MOVQ a+8(FP), DX
-	MOVQ nb+16(FP), CX
-	MOVQ sums+24(FP), DI
-	MOVQ sumf+32(FP), R10
-	MOVQ scratch+40(FP), BX
-	VMOVUPS (DI), Y14
-	VMOVSS  (R10), X13
+// func dotQ5KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
+// As dotQ4KRows for Q5_K rows (fifth bits from qh).
+TEXT ·dotQ5KRows(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), R8
+	MOVQ stride+8(FP), R9
+	MOVQ out+32(FP), DI
+	MOVQ rows+40(FP), R10
+	MOVQ scratch+48(FP), BX
+	LEAQ 64(BX), R12
 	VMOVDQU permIdx<>(SB), Y5
 	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
-	VPSRLW   $15, Y15, Y12 // words of 1
 	VPSRLW   $12, Y15, Y15
 	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
-	TESTQ    CX, CX
-	JZ       q5kdone
+
+q5krow:
+	MOVQ   R8, SI
+	MOVQ   a+16(FP), DX
+	MOVQ   nb+24(FP), CX
+	VXORPS Y14, Y14, Y14
+	VXORPS X13, X13, X13
+	KSCALES(0, 0, BX)
 
 q5kloop:
-	// scales and mins (ggml's utmp shuffle)
-	MOVL  4(SI), AX  // u0
-	MOVL  8(SI), R11 // u1
-	MOVL  12(SI), R12 // u2
-	MOVL  R12, R13
-	SHRL  $4, R13
-	ANDL  $0x0f0f0f0f, R13
-	MOVL  R11, R14
-	SHRL  $6, R14
-	ANDL  $0x03030303, R14
-	SHLL  $4, R14
-	ORL   R14, R13 // m[4..7]
-	ANDL  $0x3f3f3f3f, R11 // m[0..3]
-	ANDL  $0x0f0f0f0f, R12
-	MOVL  AX, R14
-	SHRL  $6, R14
-	ANDL  $0x03030303, R14
-	SHLL  $4, R14
-	ORL   R14, R12 // sc[4..7]
-	ANDL  $0x3f3f3f3f, AX // sc[0..3]
-	SHLQ  $32, R12
-	ORQ   R12, AX
-	SHLQ  $32, R13
-	ORQ   R13, R11
-	VMOVQ AX, X1
-	VMOVQ R11, X2
-	VPMOVZXBD X1, Y1 // sc dwords
-	VPSLLD    $16, Y1, Y3
-	VPOR      Y3, Y1, Y1
-	VMOVDQU   Y1, 16(BX) // sc|sc<<16 per group at 16(BX)+4g
-	VPMOVZXBD X2, Y2 // mins dwords
-	VMOVDQU   260(DX), Y3 // bsums
-	VPMADDWD  Y12, Y3, Y3 // pair sums
-	VPMULLD   Y2, Y3, Y3
-	VEXTRACTI128 $1, Y3, X4
-	VPADDD    X4, X3, X3
-	VPSHUFD   $0x4e, X3, X4
-	VPADDD    X4, X3, X3
-	VPSHUFD   $0xb1, X3, X4
-	VPADDD    X4, X3, X3
-	VMOVD     X3, AX
-	// d = f16(w[0])*yd, dmin = f16(w[2])*yd
-	VMOVSS    (DX), X9
-	MOVWLZX   0(SI), R11
-	VMOVD     R11, X10
-	VCVTPH2PS X10, X10
-	VMULSS    X9, X10, X10 // d
-	MOVWLZX   2(SI), R11
-	VMOVD     R11, X11
-	VCVTPH2PS X11, X11
-	VMULSS    X9, X11, X11 // dmin*yd
-	VCVTSI2SSL AX, X9, X9
-	VMULSS    X9, X11, X11
-	VSUBSS    X11, X13, X13
+	CMPQ CX, $1
+	JEQ  q5klanes
+	KSCALES(176, 576, R12)
+
+q5klanes:
+	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
 	// lanes
 	VPXOR   Y0, Y0, Y0
 	VMOVDQU 16(SI), Y4 // qh, permuted like the quants
 	VPERMD  Y4, Y5, Y4
 	VPSHUFB Y6, Y4, Y4
 	VPCMPEQB Y3, Y3, Y3
-	VPABSB  Y3, Y3 // bytes of 1
-#define HBIT(s, dst) \
-	VPSRLW $s, Y4, Y9 \
+	VPABSB  Y3, Y3
+	VPSLLW  $4, Y3, Y3 // bytes of 0x10
+	VPXOR   Y11, Y11, Y11
+// HBIT{L,0,R}(k, dst) ORs bit 4-k, 4 or 4+k of the qh bytes into bit 4
+// of the quants dst.
+#define HBITL(k, dst) \
+	VPSLLW $k, Y4, Y9 \
 	VPAND  Y3, Y9, Y9 \
-	VPSLLW $4, Y9, Y9 \
 	VPOR   Y9, dst, dst
-#define CHUNK(c) \
+#define HBIT0(dst) \
+	VPAND  Y3, Y4, Y9 \
+	VPOR   Y9, dst, dst
+#define HBITR(k, dst) \
+	VPSRLW $k, Y4, Y9 \
+	VPAND  Y3, Y9, Y9 \
+	VPOR   Y9, dst, dst
+#define CHUNKQ(c) \
 	VMOVDQU (48+32*c)(SI), Y1 \
 	VPERMD  Y1, Y5, Y1 \
 	VPSHUFB Y6, Y1, Y1 \
 	VPSRLW  $4, Y1, Y2 \
 	VPAND   Y15, Y1, Y1 \
-	VPAND   Y15, Y2, Y2 \
-	HBIT((2*c), Y1) \
-	HBIT((2*c+1), Y2) \
-	GROUP((4+64*c), Y1, (16+8*c)) \
-	GROUP((36+64*c), Y2, (20+8*c))
-	CHUNK(0)
-	CHUNK(1)
-	CHUNK(2)
-	CHUNK(3)
-#undef HBIT
-#undef CHUNK
+	VPAND   Y15, Y2, Y2
+#define CHUNKG(c) \
+	GROUPACC((64*c), Y1, (8*c), Y0) \
+	GROUPACC((32+64*c), Y2, (8*c+4), Y11)
+	CHUNKQ(0)
+	HBITL(4, Y1)
+	HBITL(3, Y2)
+	CHUNKG(0)
+	CHUNKQ(1)
+	HBITL(2, Y1)
+	HBITL(1, Y2)
+	CHUNKG(1)
+	CHUNKQ(2)
+	HBIT0(Y1)
+	HBITR(1, Y2)
+	CHUNKG(2)
+	CHUNKQ(3)
+	HBITR(2, Y1)
+	HBITR(3, Y2)
+	CHUNKG(3)
+#undef HBITL
+#undef HBIT0
+#undef HBITR
+#undef CHUNKQ
+#undef CHUNKG
+	VPADDD  Y11, Y0, Y0
 	VCVTDQ2PS    Y0, Y0
-	VBROADCASTSS X10, Y10
+	VBROADCASTSS 32(BX), Y10
 	VMULPS       Y10, Y0, Y0
 	VADDPS       Y0, Y14, Y14
+	XCHGQ BX, R12
 	ADDQ $176, SI
-	ADDQ $292, DX
+	ADDQ $576, DX
 	DECQ CX
 	JNZ  q5kloop
-
-q5kdone:
-	VMOVUPS Y14, (DI)
-	VMOVSS  X13, (R10)
+	KFINISH(X13, (DI))
+	ADDQ $4, DI
+	ADDQ R9, R8
+	DECQ R10
+	JNZ  q5krow
 	VZEROUPPER
 	RET
 
-// func dotQ6Kx1(w, a *byte, nb int, sums *[8]float32, scratch *[16]uint32)
-// One Q6_K row against permActK-permuted Q8_K activations: sums[l] += d*yd*float32(acc[l]).
-// Quants stay unsigned (0..63); 32*Σa is subtracted per pair of products.
-TEXT ·dotQ6Kx1(SB), NOSPLIT, $0-40
-	MOVQ w+0(FP), SI
-	MOVQ a+8(FP), DX
-	MOVQ nb+16(FP), CX
-	MOVQ sums+24(FP), DI
-	MOVQ scratch+32(FP), BX
-	VMOVUPS (DI), Y14
+// func dotQ6KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
+// As dotQ4KRows for Q6_K rows: sums[l] += d*yd*float32(acc[l]), then
+// 0 + sums[0] + ... + sums[7]. Quants stay unsigned (0..63); 32*Σa is
+// subtracted per pair of products.
+TEXT ·dotQ6KRows(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), R8
+	MOVQ stride+8(FP), R9
+	MOVQ out+32(FP), DI
+	MOVQ rows+40(FP), R10
+	MOVQ scratch+48(FP), BX
 	VMOVDQU permIdx<>(SB), Y5
 	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
@@ -614,20 +691,28 @@ TEXT ·dotQ6Kx1(SB), NOSPLIT, $0-40
 	VPSRLW   $15, Y15, Y11
 	VPSLLW   $5, Y11, Y11
 	VPACKUSWB Y11, Y11, Y11 // bytes of 32
-	TESTQ    CX, CX
-	JZ       q6kdone
+
+q6krow:
+	MOVQ   R8, SI
+	MOVQ   a+16(FP), DX
+	MOVQ   nb+24(FP), CX
+	VXORPS Y14, Y14, Y14
 
 q6kloop:
+	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
+	PREFETCHT0 2176(SI)
+	PREFETCHT0 2240(SI)
 	VPMOVSXBW 192(SI), Y1
 	VMOVDQU   Y1, (BX) // (sc[2g] | sc[2g+1]<<16) at 4g(BX)
 	VPXOR     Y0, Y0, Y0
 
-// Q6GROUP(aoff, wq, sc): as GROUP, minus 32*Σa per product pair.
+// Q6GROUP(aoff, wq, sc): as GROUP, minus 32*Σa per product pair
+// (precomputed by permActK at aoff+256).
 #define Q6GROUP(aoff, wq, sc) \
-	VMOVDQU      aoff(DX), Y7 \
-	VPMADDUBSW   Y7, wq, wq \
-	VPMADDUBSW   Y7, Y11, Y7 \
-	VPSUBW       Y7, wq, wq \
+	VPMADDUBSW   aoff(DX), wq, wq \
+	VPSUBW       (256+aoff)(DX), wq, wq \
 	VPBROADCASTD sc(BX), Y8 \
 	VPMADDWD     Y8, wq, wq \
 	VPADDD       wq, Y0, Y0
@@ -647,27 +732,27 @@ q6kloop:
 	VPSLLW  $4, Y4, Y4 \
 	VPAND   Y12, Y1, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((4+128*h), Y9, (16*h)) \
+	Q6GROUP((0+128*h), Y9, (16*h)) \
 	VPSRLW  $2, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPAND   Y12, Y2, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((36+128*h), Y9, (16*h+4)) \
+	Q6GROUP((32+128*h), Y9, (16*h+4)) \
 	VPSRLW  $4, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPSRLW  $4, Y1, Y9 \
 	VPAND   Y12, Y9, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((68+128*h), Y9, (16*h+8)) \
+	Q6GROUP((64+128*h), Y9, (16*h+8)) \
 	VPSRLW  $6, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPSRLW  $4, Y2, Y9 \
 	VPAND   Y12, Y9, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((100+128*h), Y9, (16*h+12))
+	Q6GROUP((96+128*h), Y9, (16*h+12))
 	HALF(0)
 	HALF(1)
 #undef HALF
@@ -675,18 +760,21 @@ q6kloop:
 	MOVWLZX   208(SI), AX
 	VMOVD     AX, X10
 	VCVTPH2PS X10, X10
-	VMULSS    (DX), X10, X10 // d*yd
+	VMULSS    544(DX), X10, X10 // d*yd
 	VCVTDQ2PS    Y0, Y0
 	VBROADCASTSS X10, Y10
 	VMULPS       Y10, Y0, Y0
 	VADDPS       Y0, Y14, Y14
 	ADDQ $210, SI
-	ADDQ $292, DX
+	ADDQ $576, DX
 	DECQ CX
 	JNZ  q6kloop
-
-q6kdone:
-	VMOVUPS Y14, (DI)
+	VXORPS X9, X9, X9
+	KFINISH(X9, (DI))
+	ADDQ $4, DI
+	ADDQ R9, R8
+	DECQ R10
+	JNZ  q6krow
 	VZEROUPPER
 	RET
 
@@ -726,39 +814,49 @@ rsdone:
 	RET
 
 // func permActK(src, dst *byte, nb int)
-// Copies nb Q8_K blocks, permuting each 32-quant group with permIdx and
-// laneShuf as the K-quant kernels permute their weights (elements l, l+8,
-// l+16, l+24 of the group into dword l). Scale and bsums are copied.
+// Copies nb Q8_K blocks to kPermBytes (576-byte) blocks: at 32g the
+// quants of group g permuted with permIdx and laneShuf as the K-quant
+// kernels permute their weights (elements l, l+8, l+16, l+24 of the
+// group into dword l); at 256+32g the words 32*(a[2k]+a[2k+1]) of those
+// permuted quants (Q6_K's offset term); the bsums at 512, the scale at
+// 544. With dst 64-byte aligned every 32-byte load of the kernels is
+// aligned.
 TEXT ·permActK(SB), NOSPLIT, $0-24
 	MOVQ src+0(FP), SI
 	MOVQ dst+8(FP), DI
 	MOVQ nb+16(FP), CX
 	VMOVDQU permIdx<>(SB), Y5
 	VMOVDQU laneShuf<>(SB), Y6
+	VPCMPEQW Y4, Y4, Y4
+	VPSRLW   $15, Y4, Y4
+	VPSLLW   $5, Y4, Y4
+	VPACKUSWB Y4, Y4, Y4 // bytes of 32
 	TESTQ CX, CX
 	JZ    pakdone
 
 pakloop:
 	MOVL (SI), AX
-	MOVL AX, (DI)
+	MOVL AX, 544(DI)
 #define PAK(off) \
-	VMOVDQU off(SI), Y0 \
+	VMOVDQU (4+off)(SI), Y0 \
 	VPERMD  Y0, Y5, Y0 \
 	VPSHUFB Y6, Y0, Y0 \
-	VMOVDQU Y0, off(DI)
-	PAK(4)
-	PAK(36)
-	PAK(68)
-	PAK(100)
-	PAK(132)
-	PAK(164)
-	PAK(196)
-	PAK(228)
+	VMOVDQU Y0, off(DI) \
+	VPMADDUBSW Y0, Y4, Y0 \
+	VMOVDQU Y0, (256+off)(DI)
+	PAK(0)
+	PAK(32)
+	PAK(64)
+	PAK(96)
+	PAK(128)
+	PAK(160)
+	PAK(192)
+	PAK(224)
 #undef PAK
 	VMOVDQU 260(SI), Y0
-	VMOVDQU Y0, 260(DI)
+	VMOVDQU Y0, 512(DI)
 	ADDQ $292, SI
-	ADDQ $292, DI
+	ADDQ $576, DI
 	DECQ CX
 	JNZ  pakloop
 

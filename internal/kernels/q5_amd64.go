@@ -1,0 +1,19 @@
+//go:build !purego
+
+package kernels
+
+// init runs after arch_amd64.go's (files initialize in name order), so
+// setAccel has already filled the table.
+func init() { installQ5_0() }
+
+//go:noescape
+func dotQ5_0x4(w *byte, stride int, a *byte, nb int, out *[4]float32)
+
+// q5x4 dots 4 Q5_0 rows (w + r*stride) with Q8_0 activations a over nb
+// blocks.
+func q5x4(w *byte, stride int, a *byte, nb int, out *[4]float32) {
+	dotQ5_0x4(w, stride, a, nb, out)
+}
+
+// q5Impl names the Q5_0 kernel for Describe.
+func q5Impl() string { return archName }
