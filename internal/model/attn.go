@@ -44,7 +44,7 @@ func (s *Session) attention(l int, L *Layer, h []float32, T int, out []float32) 
 			s.m.rope.Apply(pe, s.pos+t)
 			s.absorbQ(L, hd, qn, s.s.qAbs[hd*C:(hd+1)*C])
 		}
-		s.kv.Attend(l, s.pos+t, H, s.s.qAbs, s.s.qPe, scale, s.s.oLat, &s.s.attn)
+		s.kv.Attend(l, s.pos+t, H, s.s.qAbs, s.s.qPe, scale, s.s.oLat, &s.s.attn, s.m.Pool)
 		for hd := 0; hd < H; hd++ {
 			s.valueOut(L, hd, s.s.oLat[hd*C:(hd+1)*C], o[(t*H+hd)*dv:(t*H+hd+1)*dv])
 		}
