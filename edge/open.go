@@ -91,7 +91,6 @@ type Model struct {
 	loads *loadPool
 	src   *expertSource
 	pool  *parallel.Pool
-	stats runStats
 
 	tokOnce sync.Once
 	tok     *tokenizer.Tokenizer

@@ -6,9 +6,6 @@ import (
 	"github.com/edgemoe/edgemoe/pager"
 )
 
-// runStats is reserved for counters the Model keeps itself.
-type runStats struct{}
-
 // LayerPaging is one MoE layer's expert-cache and prediction figures.
 type LayerPaging struct {
 	Layer     int     `json:"layer"`

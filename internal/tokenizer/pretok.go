@@ -182,25 +182,7 @@ func preTokenize(text string, emit func(string)) {
 }
 
 // splitWords applies regex 3.
-func splitWords(s string, emit func(string)) {
-	gap := 0
-	for i := 0; i < len(s); {
-		end := matchWord(s, i)
-		if end <= i {
-			_, w := classAt(s, i)
-			i += w
-			continue
-		}
-		if gap < i {
-			emit(s[gap:i])
-		}
-		emit(s[i:end])
-		i, gap = end, end
-	}
-	if gap < len(s) {
-		emit(s[gap:])
-	}
-}
+func splitWords(s string, emit func(string)) { isolate(s, matchWord, emit) }
 
 // runWhile returns the end of the run starting at i of runes whose class
 // has any bit of mask.
