@@ -188,32 +188,37 @@ func FuzzDotAccel(f *testing.F) {
 	f.Add(uint8(10), uint64(1), []byte("seed"))
 	f.Add(uint8(7), uint64(2), make([]byte, 300))
 	gen := genericOps()
-	f.Fuzz(func(t *testing.T, ti uint8, seed uint64, data []byte) {
-		typ := weightTypes[int(ti)%len(weightTypes)]
-		r := rand.New(rand.NewPCG(seed, 1))
-		bs, bb := typ.BlockSize(), typ.BlockBytes()
-		nb := 1 + int(seed%4)
-		if bs == 1 {
-			nb = 1 + int(seed%40)
+	f.Fuzz(func(t *testing.T, ti uint8, seed uint64, data []byte) { checkFuzzDot(t, gen, ti, seed, data) })
+}
+
+// checkFuzzDot is FuzzDotAccel's check of one input (also run by the
+// per-architecture fuzz targets with other kernel variants installed).
+func checkFuzzDot(t *testing.T, gen [numTypes]typeOps, ti uint8, seed uint64, data []byte) {
+	t.Helper()
+	typ := weightTypes[int(ti)%len(weightTypes)]
+	r := rand.New(rand.NewPCG(seed, 1))
+	bs, bb := typ.BlockSize(), typ.BlockBytes()
+	nb := 1 + int(seed%4)
+	if bs == 1 {
+		nb = 1 + int(seed%40)
+	}
+	cols := nb * bs
+	w := make([]byte, nb*bb)
+	for i := range w {
+		if i < len(data) {
+			w[i] = data[i]
+		} else {
+			w[i] = byte(r.Uint32())
 		}
-		cols := nb * bs
-		w := make([]byte, nb*bb)
-		for i := range w {
-			if i < len(data) {
-				w[i] = data[i]
-			} else {
-				w[i] = byte(r.Uint32())
-			}
-		}
-		sanitize(typ, w, r)
-		a := randBytes(r, ActBytes(typ, cols))
-		sanitize(DotType(typ), a, r)
-		if got, want := Dot(typ, w, a, cols), gen[typ].dot(w, a, nb); !sameBits(got, want) {
-			t.Fatalf("%v Dot: %v, generic %v", typ, got, want)
-		}
-		x := gaussian(r, cols, 1)
-		if got, want := DotF32(typ, w, x), gen[typ].dotF32(w, x); !sameBits(got, want) {
-			t.Fatalf("%v DotF32: %v, generic %v", typ, got, want)
-		}
-	})
+	}
+	sanitize(typ, w, r)
+	a := randBytes(r, ActBytes(typ, cols))
+	sanitize(DotType(typ), a, r)
+	if got, want := Dot(typ, w, a, cols), gen[typ].dot(w, a, nb); !sameBits(got, want) {
+		t.Fatalf("%v Dot: %v, generic %v", typ, got, want)
+	}
+	x := gaussian(r, cols, 1)
+	if got, want := DotF32(typ, w, x), gen[typ].dotF32(w, x); !sameBits(got, want) {
+		t.Fatalf("%v DotF32: %v, generic %v", typ, got, want)
+	}
 }

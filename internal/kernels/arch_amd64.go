@@ -89,8 +89,8 @@ func rows4(t tensor.DType, w *byte, stride int, a *byte, nb int, out *[4]float32
 	dotQ8_0x4(w, stride, a, nb, out)
 }
 
-// q40PrepBytes is the size of one prepQ8_0 activation block.
-const q40PrepBytes = 64
+// q40PrepBytes is the size of one prepQ8_0 pair of activation blocks.
+const q40PrepBytes = 128
 
 // matVecQ4_0 prepares the Q8_0 activations once (prepQ8_0, into a
 // recycled 64-byte aligned buffer) and runs dotQ4_0P4 on 4 rows at a
@@ -101,10 +101,11 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 		return
 	}
 	bp := actBufs.Get().(*[]byte)
-	if cap(*bp) < nb*q40PrepBytes+64 {
-		*bp = make([]byte, nb*q40PrepBytes+64)
+	n := (nb + 1) / 2 * q40PrepBytes
+	if cap(*bp) < n+64 {
+		*bp = make([]byte, n+64)
 	}
-	pa := align64(*bp)[:nb*q40PrepBytes]
+	pa := align64(*bp)[:n]
 	_, _ = a[nb*q8_0Bytes-1], w[len(out)*rb-1]
 	prepQ8_0(&a[0], &pa[0], nb)
 	r := 0
@@ -120,8 +121,8 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 }
 
 // kRows runs the kernel of K-quant type t on len(out) >= 1 rows of rb
-// bytes (nb >= 1 super-blocks each) against permuted activations pa
-// (permActK). The kernels keep two 64-byte slots of per-super-block
+// bytes (nb >= 1 super-blocks each) against activations pa laid out by
+// permActK. The kernels keep two 64-byte slots of per-super-block
 // scales in scratch, filled one super-block ahead.
 func kRows(t tensor.DType, w []byte, rb int, pa []byte, nb int, out []float32) {
 	var scratch [32]uint32
@@ -143,7 +144,7 @@ func dotK(t tensor.DType, w, a []byte, nb int) float32 {
 	return out[0]
 }
 
-// kPermBytes is the size of one permuted activation block (permActK).
+// kPermBytes is the size of one activation block laid out by permActK.
 const kPermBytes = 576
 
 // align64 returns b from its first 64-byte aligned byte on.
@@ -151,10 +152,10 @@ func align64(b []byte) []byte {
 	return b[(64-uintptr(unsafe.Pointer(unsafe.SliceData(b)))%64)%64:]
 }
 
-// actBufs recycles the permuted-activation buffers of matVecK.
+// actBufs recycles the activation buffers of matVecK and matVecQ4_0.
 var actBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// matVecK permutes the activations once and runs the row kernel of
+// matVecK lays out the activations once and runs the row kernel of
 // K-quant type t on every row.
 func matVecK(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float32) {
 	if nb == 0 || len(out) == 0 {

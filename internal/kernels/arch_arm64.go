@@ -17,7 +17,8 @@ const archName = "neon"
 var (
 	hasNEON = cpu.ARM64.HasASIMD
 	hasSDOT = cpu.ARM64.HasASIMDDP
-	// useSDOT selects the SDOT Q8_0 kernel; setAccelSDOT flips it in tests.
+	// useSDOT selects the SDOT kernels (Q8_0, Q4_0, Q5_0, K-quants);
+	// setSDOT flips it in tests.
 	useSDOT = hasSDOT
 )
 
@@ -44,14 +45,27 @@ func dotQ4_0x4NEON(w *byte, stride int, a *byte, nb int, out *[4]float32)
 //go:noescape
 func dotQ4_0x4SDOT(w *byte, stride int, a *byte, nb int, out *[4]float32)
 
-//go:noescape
-func dotQ5Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
+// The K-quant kernels (one row per call) write acc = the 8 mins lanes,
+// then the 8 sums lanes (Q6_K: sums only) of kdot_generic.go's order; the
+// SDOT variants need dotprod.
 
 //go:noescape
-func dotQ6Kx1(w, a *byte, nb int, sums *[8]float32, scratch *[16]uint32)
+func dotQ4KSDOT(w, a *byte, nb int, acc *[16]float32)
 
 //go:noescape
-func dotQ4Kx1(w, a *byte, nb int, sums *[8]float32, sumf *float32, scratch *[16]uint32)
+func dotQ4KNEON(w, a *byte, nb int, acc *[16]float32)
+
+//go:noescape
+func dotQ5KSDOT(w, a *byte, nb int, acc *[16]float32)
+
+//go:noescape
+func dotQ5KNEON(w, a *byte, nb int, acc *[16]float32)
+
+//go:noescape
+func dotQ6KSDOT(w, a *byte, nb int, sums *[8]float32)
+
+//go:noescape
+func dotQ6KNEON(w, a *byte, nb int, sums *[8]float32)
 
 // setAccel installs the NEON kernels when on (and, when the CPU has
 // dotprod and sdot is on, the SDOT variants), the generic ones otherwise,
@@ -65,13 +79,14 @@ func setAccel(on bool) bool {
 	}
 	installFloat()
 	installRows4(tensor.Q8_0, tensor.Q4_0)
-	if useSDOT {
-		ops[tensor.Q8_0].impl = "neon-sdot"
-		ops[tensor.Q4_0].impl = "neon-sdot"
-	}
 	setRows1(tensor.Q4_K, dotQ4_KAccel)
 	setRows1(tensor.Q5_K, dotQ5_KAccel)
 	setRows1(tensor.Q6_K, dotQ6_KAccel)
+	if useSDOT {
+		for _, t := range []tensor.DType{tensor.Q8_0, tensor.Q4_0, tensor.Q4_K, tensor.Q5_K, tensor.Q6_K} {
+			ops[t].impl = "neon-sdot"
+		}
+	}
 	installQ5_0()
 	return true
 }
@@ -101,36 +116,44 @@ func rows4(t tensor.DType, w *byte, stride int, a *byte, nb int, out *[4]float32
 	dotQ8_0x4NEON(w, stride, a, nb, out)
 }
 
-// The NEON K-quant kernels read activations in natural order.
+// The K-quant wrappers check the bounds, run the kernel of the current
+// SDOT setting and add the lanes as the generic code does.
 
 func dotQ4_KAccel(w, a []byte, nb int) float32 {
-	var sums lanes8
-	var sumf float32
-	var scratch [16]uint32
+	var acc [16]float32
 	if nb > 0 {
 		_, _ = w[nb*q4KBytes-1], a[nb*q8KBytes-1]
-		dotQ4Kx1(&w[0], &a[0], nb, (*[8]float32)(&sums), &sumf, &scratch)
+		if useSDOT {
+			dotQ4KSDOT(&w[0], &a[0], nb, &acc)
+		} else {
+			dotQ4KNEON(&w[0], &a[0], nb, &acc)
+		}
 	}
-	return sums.finish(sumf)
+	return (*lanes8)(acc[8:]).finish((*minLanes)(acc[:8]).finish())
 }
 
 func dotQ5_KAccel(w, a []byte, nb int) float32 {
-	var sums lanes8
-	var sumf float32
-	var scratch [16]uint32
+	var acc [16]float32
 	if nb > 0 {
 		_, _ = w[nb*q5KBytes-1], a[nb*q8KBytes-1]
-		dotQ5Kx1(&w[0], &a[0], nb, (*[8]float32)(&sums), &sumf, &scratch)
+		if useSDOT {
+			dotQ5KSDOT(&w[0], &a[0], nb, &acc)
+		} else {
+			dotQ5KNEON(&w[0], &a[0], nb, &acc)
+		}
 	}
-	return sums.finish(sumf)
+	return (*lanes8)(acc[8:]).finish((*minLanes)(acc[:8]).finish())
 }
 
 func dotQ6_KAccel(w, a []byte, nb int) float32 {
 	var sums lanes8
-	var scratch [16]uint32
 	if nb > 0 {
 		_, _ = w[nb*q6KBytes-1], a[nb*q8KBytes-1]
-		dotQ6Kx1(&w[0], &a[0], nb, (*[8]float32)(&sums), &scratch)
+		if useSDOT {
+			dotQ6KSDOT(&w[0], &a[0], nb, (*[8]float32)(&sums))
+		} else {
+			dotQ6KNEON(&w[0], &a[0], nb, (*[8]float32)(&sums))
+		}
 	}
 	return sums.finish(0)
 }

@@ -16,7 +16,8 @@
 // Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants, F16 for
 // F16, BF16 for BF16, F32 for F32), with ggml's reference rounding, and the
 // integer dot products are exact. The float scale handling follows ggml's
-// generic (scalar) vec_dot functions operation by operation. QuantizeRow is
+// generic (scalar) vec_dot functions operation by operation, except for
+// the K-quants' lane layout (below), which follows its SIMD kernels. QuantizeRow is
 // bit-exact with ggml's reference quantizers (it reproduces llama-quantize's
 // Q4_0/Q5_0/Q8_0/Q4_K/Q6_K/F16 bytes); QuantizeAct differs only in rounding
 // Q8_0 ties to even, as llama.cpp's SIMD backends do at run time.
@@ -32,8 +33,13 @@
 //     the same lanes over the dequantized values, so it equals
 //     DotF32F32(Dequantize(row), x) exactly.
 //   - Q8_0/Q8_1 partnered dots accumulate one float32 per row in block order.
-//   - K-quant dots keep ggml's 8 integer lanes per super-block and 8 float32
-//     lane sums across super-blocks.
+//   - K-quant dots keep 8 exact integer lanes per super-block, lane
+//     (e%32)/4 for element e (four consecutive elements: the layout
+//     VPMADDUBSW+VPMADDWD and SDOT produce without shuffles, as
+//     llama.cpp's SIMD kernels use), then 8 float32 lane sums across
+//     super-blocks; the Q4_K/Q5_K mins term also keeps 8 float32 lanes
+//     (minLanes) instead of one scalar per super-block. The final value
+//     is the mins lanes then the sums lanes added left to right.
 //
 // # Dispatch
 //
@@ -63,20 +69,21 @@
 //     order, one row per SIMD lane, 4 rows per pass, with a software
 //     prefetch of the next 4 rows (short rows defeat the hardware
 //     prefetcher when 4 streams restart every 4 rows).
-//   - Q4_K, Q5_K, Q6_K Dot/MatVec: ggml's 8 integer lanes (element e in
-//     lane e%8) formed directly: a VPERMD+VPSHUFB transpose puts elements
-//     l, l+8, l+16, l+24 of a 32-element group in dword l, so the
-//     VPMADDUBSW/VPMADDWD pair sums never mix lanes (the activations get
-//     the same permutation once per MatVec, permActK, into a recycled
-//     64-byte aligned buffer of 576 bytes per block that also carries
-//     Q6_K's offset words; Dot is a one-row MatVec); then sums[l] +=
-//     d*acc[l], and the mins term and final lane sum, as in the generic
-//     code. One assembly call covers all rows of a MatVec, and each
-//     super-block prefetches the weight stream 2 KiB ahead.
+//   - Q4_K, Q5_K, Q6_K Dot/MatVec: the canonical lanes come straight out
+//     of VPMADDUBSW (unsigned quants, signed activations) and VPMADDWD by
+//     the broadcast sub-block scale (Q6_K: scales picked per half by
+//     VPSHUFB); no transposes. The activations are copied once per MatVec
+//     (permActK) into a recycled 64-byte aligned buffer of 576 bytes per
+//     block that also carries Q6_K's 32*Σa offset words; Dot is a one-row
+//     MatVec. The next super-block's scales and mins are unpacked ahead of
+//     this one's lanes; one assembly call covers all rows of a MatVec, and
+//     each super-block prefetches the weight stream 2 KiB ahead.
 //   - Q5_0 Dot/MatVec (q5_amd64.s): the 5-bit values built with
 //     VPSHUFB/VPCMPEQB, Σq·a − 16·Σa exact, the float per block as Q8_0,
 //     4 rows per pass with prefetch. Q4_0 prepares its activations once
-//     per MatVec (prepQ8_0: aligned quants, float scales, 8·Σa).
+//     per MatVec (prepQ8_0: pairs of blocks in 128 bytes, quants, 8·Σa
+//     and float scales) and runs two blocks of 4 rows per step, one block
+//     per 128-bit half, so the 4x2 row sums need one transpose.
 //
 // arm64 (NEON, kernels_arm64.s; instructions the Go assembler lacks are
 // WORD-encoded with the mnemonic in a comment):
@@ -86,11 +93,20 @@
 //   - Q8_0, Q4_0, Q5_0 (q5_arm64.s): SDOT when the CPU has dotprod
 //     (cpu.ARM64.HasASIMDDP: A55, A76 and later), else SMULL/SADALP (A53,
 //     A72).
-//   - Q4_K, Q5_K, Q6_K: SMULL/SMLAL on all cores. In natural order SMULL
-//     already puts element e's product in 16-bit lane e%8, ggml's lane, so
-//     no shuffles are needed; SDOT would need a TBL transpose of weights
-//     and activations first, more instructions for the same 32 MACs.
-//
+//   - Q4_K, Q5_K, Q6_K Dot/MatVec, one row per call ("neon-sdot" or
+//     "neon" as Q8_0). The 4-consecutive-element lanes are SDOT's own:
+//     with dotprod one SDOT per 16-element sub-block yields its 4 lanes,
+//     scaled by MLA by element, telescoped (P keeps running SDOT sums, the
+//     lanes get P*(s[j]-s[j+2]) or per group P*(s[g]-s[g+1]), exact in
+//     int32) so nothing is cleared per sub-block; Q6_K weights are decoded
+//     as 4*(q-32) by shift-and-insert (SLI/SRI) and the lanes shifted back
+//     (SSHR #2) once per super-block. Without dotprod (A53, A72)
+//     SMULL/SMULL2 and two ADDP rounds form the same lanes in int16 (four
+//     products stay within ±16384), SMLAL/SMLAL2 by element scale and widen
+//     them. The Q4_K/Q5_K mins lanes: SADDLP of the bsums (widened), MUL by
+//     the mins, SCVTF, FMUL by dmin*yd, FSUB; the Go wrapper adds the lanes
+//     in the generic order.
+
 // Q4_1, Q5_1, Q2_K, Q3_K and every DotF32 of a quantized type stay
 // generic.
 //

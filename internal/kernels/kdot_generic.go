@@ -13,29 +13,31 @@ func q8KParts(b *[q8KBytes]byte) (d float32, q *[256]byte, bsums *[32]byte) {
 
 func bsum(bs *[32]byte, j int) int32 { return int32(int16(binary.LittleEndian.Uint16(bs[2*j:]))) }
 
-// The K-quant dots follow ggml's generic vec_dot_*_q8_K: per super-block,
-// integer sums in 8 lanes (lane = element index mod 8), each lane weighted
-// by its sub-block scale (ggml's aux32); then sums[l] += d*aux32[l] in
-// float32 across super-blocks, and at the end sumf += sums[0..7] in order.
+// The K-quant dots keep, per super-block, exact integer sums in 8 lanes,
+// lane = (e%32)/4 for element e: four consecutive elements per lane, the
+// layout both x86 (VPMADDUBSW+VPMADDWD) and ARM (SDOT) produce without
+// shuffles, as llama.cpp's SIMD kernels do. Each lane is weighted by its
+// sub-block scale; then sums[l] += d*acc[l] in float32 across
+// super-blocks, and at the end sumf + sums[0] + ... + sums[7] in order.
+// The Q4_K/Q5_K mins term is kept in 8 float32 lanes (minLanes), which
+// become sumf.
 
 // laneDotK returns, per lane l, the sum over the 16 sub-blocks j of
-// sc[j] * Σ v[e]*a[e] for the sub-block's elements in lane l.
+// sc[j] * Σ v[e]*a[e] for the sub-block's elements in lane l: an even
+// sub-block fills lanes 0-3, an odd one lanes 4-7, four elements each.
 func laneDotK(v *[256]int8, a *[256]byte, sc *[16]int32) (acc [8]int32) {
-	var c0, c1, c2, c3, c4, c5, c6, c7 int32
 	for j := 0; j < 16; j++ {
 		s := sc[j]
 		vv := (*[16]int8)(v[16*j:])
 		aa := (*[16]byte)(a[16*j:])
-		c0 += s * (int32(vv[0])*int32(int8(aa[0])) + int32(vv[8])*int32(int8(aa[8])))
-		c1 += s * (int32(vv[1])*int32(int8(aa[1])) + int32(vv[9])*int32(int8(aa[9])))
-		c2 += s * (int32(vv[2])*int32(int8(aa[2])) + int32(vv[10])*int32(int8(aa[10])))
-		c3 += s * (int32(vv[3])*int32(int8(aa[3])) + int32(vv[11])*int32(int8(aa[11])))
-		c4 += s * (int32(vv[4])*int32(int8(aa[4])) + int32(vv[12])*int32(int8(aa[12])))
-		c5 += s * (int32(vv[5])*int32(int8(aa[5])) + int32(vv[13])*int32(int8(aa[13])))
-		c6 += s * (int32(vv[6])*int32(int8(aa[6])) + int32(vv[14])*int32(int8(aa[14])))
-		c7 += s * (int32(vv[7])*int32(int8(aa[7])) + int32(vv[15])*int32(int8(aa[15])))
+		o := (*[4]int32)(acc[4*(j&1):])
+		for i := 0; i < 4; i++ {
+			d := int32(vv[4*i])*int32(int8(aa[4*i])) + int32(vv[4*i+1])*int32(int8(aa[4*i+1])) +
+				int32(vv[4*i+2])*int32(int8(aa[4*i+2])) + int32(vv[4*i+3])*int32(int8(aa[4*i+3]))
+			o[i] += s * d
+		}
 	}
-	return [8]int32{c0, c1, c2, c3, c4, c5, c6, c7}
+	return acc
 }
 
 // addScaled does ggml's sums[l] += d*aux32[l].
@@ -100,11 +102,25 @@ func dotQ2_KQ8_K(w, a []byte, nb int) float32 {
 	return sumf
 }
 
-// kMins is ggml's Σ bsums[j]*mins[j/2] of a Q4_K/Q5_K block.
-func kMins(bs *[32]byte, m *[8]uint8) int32 {
-	var s int32
-	for j := 0; j < 16; j++ {
-		s += bsum(bs, j) * int32(m[j/2])
+// minLanes is the mins term of the Q4_K/Q5_K dots, kept in 8 float32 lanes
+// across super-blocks (as llama.cpp's SIMD kernels keep it in a vector,
+// rather than one scalar): per super-block, lane g gets the exact integer
+// m[g]*(bsums[2g]+bsums[2g+1]) (group g's min times the sum of its 32
+// activations), and l[g] -= float32(dm*float32(that)), dm = dmin*yd.
+// finish adds l[0..7] left to right.
+type minLanes [8]float32
+
+func (l *minLanes) sub(dm float32, bs *[32]byte, m *[8]uint8) {
+	for g := range l {
+		mi := int32(m[g]) * (bsum(bs, 2*g) + bsum(bs, 2*g+1))
+		l[g] -= float32(dm * float32(mi))
+	}
+}
+
+func (l *minLanes) finish() float32 {
+	var s float32
+	for _, v := range l {
+		s += v
 	}
 	return s
 }
@@ -217,7 +233,7 @@ func decodeQ3K(wb *[q3KBytes]byte, v *[256]int8) {
 
 func dotQ4_KQ8_K(w, a []byte, nb int) float32 {
 	var sums lanes8
-	var sumf float32
+	var mins minLanes
 	var v [256]int8
 	var sc16 [16]int32
 	for i := 0; i < nb; i++ {
@@ -230,14 +246,14 @@ func dotQ4_KQ8_K(w, a []byte, nb int) float32 {
 		}
 		acc := laneDotK(&v, aq, &sc16)
 		sums.addScaled(f16at(wb[0:])*yd, &acc)
-		sumf -= float32(f16at(wb[2:]) * yd * float32(kMins(bs, &m)))
+		mins.sub(f16at(wb[2:])*yd, bs, &m)
 	}
-	return sums.finish(sumf)
+	return sums.finish(mins.finish())
 }
 
 func dotQ5_KQ8_K(w, a []byte, nb int) float32 {
 	var sums lanes8
-	var sumf float32
+	var mins minLanes
 	var v [256]int8
 	var sc16 [16]int32
 	for i := 0; i < nb; i++ {
@@ -250,9 +266,9 @@ func dotQ5_KQ8_K(w, a []byte, nb int) float32 {
 		}
 		acc := laneDotK(&v, aq, &sc16)
 		sums.addScaled(f16at(wb[0:])*yd, &acc)
-		sumf -= float32(f16at(wb[2:]) * yd * float32(kMins(bs, &m)))
+		mins.sub(f16at(wb[2:])*yd, bs, &m)
 	}
-	return sums.finish(sumf)
+	return sums.finish(mins.finish())
 }
 
 func dotQ3_KQ8_K(w, a []byte, nb int) float32 {

@@ -6,25 +6,26 @@
 // float product is rounded before it is added, in the canonical orders
 // of doc.go. Integer sums are exact.
 
-// VPERMD index gathering the dwords {0,2,4,6} into the low half and
-// {1,3,5,7} into the high half of a 32-byte group.
-DATA permIdx<>+0(SB)/4, $0
-DATA permIdx<>+4(SB)/4, $2
-DATA permIdx<>+8(SB)/4, $4
-DATA permIdx<>+12(SB)/4, $6
-DATA permIdx<>+16(SB)/4, $1
-DATA permIdx<>+20(SB)/4, $3
-DATA permIdx<>+24(SB)/4, $5
-DATA permIdx<>+28(SB)/4, $7
-GLOBL permIdx<>(SB), RODATA|NOPTR, $32
-
-// VPSHUFB mask transposing 4x4 bytes per half: after permIdx it puts the
-// 4 elements of lane l (l, l+8, l+16, l+24 of the group) in dword l.
-DATA laneShuf<>+0(SB)/8, $0x0d0905010c080400
-DATA laneShuf<>+8(SB)/8, $0x0f0b07030e0a0602
-DATA laneShuf<>+16(SB)/8, $0x0d0905010c080400
-DATA laneShuf<>+24(SB)/8, $0x0f0b07030e0a0602
-GLOBL laneShuf<>(SB), RODATA|NOPTR, $32
+// VPSHUFB masks selecting Q6_K scales for group j of a half super-block
+// from words [s0..s7 | s0..s7]: word 2j in the low half (elements 0-15),
+// word 2j+1 in the high half (16-31).
+DATA q6ScSel<>+0(SB)/8, $0x0100010001000100
+DATA q6ScSel<>+8(SB)/8, $0x0100010001000100
+DATA q6ScSel<>+16(SB)/8, $0x0302030203020302
+DATA q6ScSel<>+24(SB)/8, $0x0302030203020302
+DATA q6ScSel<>+32(SB)/8, $0x0504050405040504
+DATA q6ScSel<>+40(SB)/8, $0x0504050405040504
+DATA q6ScSel<>+48(SB)/8, $0x0706070607060706
+DATA q6ScSel<>+56(SB)/8, $0x0706070607060706
+DATA q6ScSel<>+64(SB)/8, $0x0908090809080908
+DATA q6ScSel<>+72(SB)/8, $0x0908090809080908
+DATA q6ScSel<>+80(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA q6ScSel<>+88(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA q6ScSel<>+96(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA q6ScSel<>+104(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA q6ScSel<>+112(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA q6ScSel<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
+GLOBL q6ScSel<>(SB), RODATA|NOPTR, $128
 
 // Q4_K/Q5_K scale unpacking: bytes u0 (4-7), u2 (12-15), u1 (8-11), u2;
 // their low-bit masks; u0 and u1 under sc[4..7] and m[4..7]; bits 4-5.
@@ -40,14 +41,6 @@ GLOBL kScHi<>(SB), RODATA|NOPTR, $16
 DATA kSc30<>+0(SB)/8, $0x3030303030303030
 DATA kSc30<>+8(SB)/8, $0x3030303030303030
 GLOBL kSc30<>(SB), RODATA|NOPTR, $16
-
-// VPSRLVQ counts moving the second copy of 16 Q4_0 quant bytes to their
-// high nibbles.
-DATA q40Shift<>+0(SB)/8, $0
-DATA q40Shift<>+8(SB)/8, $0
-DATA q40Shift<>+16(SB)/8, $4
-DATA q40Shift<>+24(SB)/8, $4
-GLOBL q40Shift<>(SB), RODATA|NOPTR, $32
 
 // func lanesF32x4(w *byte, stride int, x *float32, n8 int, acc *[32]float32)
 // acc[8r+l] += Σ_k w_r[8k+l]*x[8k+l] for rows r < 4 at w + r*stride,
@@ -303,8 +296,11 @@ q80done:
 	RET
 
 // func prepQ8_0(src, dst *byte, nb int)
-// Copies nb Q8_0 blocks to 64-byte blocks for dotQ4_0P4: the 32 quants
-// at 0, the scale as float32 at 32, 8*Σ quants (int32) at 36.
+// Lays out nb Q8_0 blocks for dotQ4_0P4 in 128-byte pairs of blocks b0,
+// b1: at 0 the quants 0-15 of b0 then of b1, at 32 their quants 16-31, at
+// 64 8*Σ quants of b0 (4 int32 copies) then of b1, at 96 the float32
+// scale of b0 (4 copies) then of b1. An odd last block fills only the b0
+// halves (the b1 halves are zeroed).
 TEXT ·prepQ8_0(SB), NOSPLIT, $0-24
 	MOVQ src+0(FP), SI
 	MOVQ dst+8(FP), DI
@@ -313,49 +309,117 @@ TEXT ·prepQ8_0(SB), NOSPLIT, $0-24
 	VPSRLW   $15, Y15, Y15 // words of 1
 	VPSLLW   $3, Y15, Y12
 	VPACKUSWB Y12, Y12, Y12 // bytes of 8
-	TESTQ    CX, CX
-	JZ       p80done
+
+// PREPHALF(so, do): the block at so(SI) into the halves at do(DI).
+#define PREPHALF(so, do) \
+	VMOVDQU    (2+so)(SI), X0 \
+	VMOVDQU    (18+so)(SI), X1 \
+	VMOVDQU    X0, (do)(DI) \
+	VMOVDQU    X1, (32+do)(DI) \
+	VPMADDUBSW X0, X12, X0 \
+	VPMADDUBSW X1, X12, X1 \
+	VPADDW     X1, X0, X0 \
+	VPMADDWD   X15, X0, X0 \
+	VPSHUFD    $0x4e, X0, X1 \
+	VPADDD     X1, X0, X0 \
+	VPSHUFD    $0xb1, X0, X1 \
+	VPADDD     X1, X0, X0 \
+	VMOVDQU    X0, (64+do)(DI) \
+	MOVWLZX    (so)(SI), AX \
+	VMOVD      AX, X1 \
+	VCVTPH2PS  X1, X1 \
+	VBROADCASTSS X1, X1 \
+	VMOVDQU    X1, (96+do)(DI)
+
+	CMPQ CX, $2
+	JLT  p80tail
 
 p80loop:
-	VMOVDQU    2(SI), Y0
-	VMOVDQU    Y0, (DI)
-	VPMADDUBSW Y0, Y12, Y0
-	VPMADDWD   Y15, Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPADDD     X1, X0, X0
-	VPSHUFD    $0x4e, X0, X1
-	VPADDD     X1, X0, X0
-	VPSHUFD    $0xb1, X0, X1
-	VPADDD     X1, X0, X0
-	VMOVD      X0, 36(DI)
-	MOVWLZX    (SI), AX
-	VMOVD      AX, X1
-	VCVTPH2PS  X1, X1
-	VMOVSS     X1, 32(DI)
-	ADDQ $34, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  p80loop
+	PREPHALF(0, 0)
+	PREPHALF(34, 16)
+	ADDQ $68, SI
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  p80loop
+
+p80tail:
+	TESTQ CX, CX
+	JZ    p80done
+	PREPHALF(0, 0)
+	VPXOR   X0, X0, X0
+	VMOVDQU X0, 16(DI)
+	VMOVDQU X0, 48(DI)
+	VMOVDQU X0, 80(DI)
+	VMOVDQU X0, 112(DI)
+#undef PREPHALF
 
 p80done:
 	VZEROUPPER
 	RET
 
-// Q40ROW(src, dst) leaves in dst the 16 word partial sums (2 products
-// each) of Σ q*a of the Q4_0 block at src (q the unsigned nibbles) with
-// the activations in Y12: the 16 quant bytes in both halves, the high
-// half shifted to the high nibbles (Y13 = qword shifts 0, 0, 4, 4),
-// masked (Y11).
-#define Q40ROW(src, dst) \
-	VBROADCASTI128 src, dst \
-	VPSRLVQ    Y13, dst, dst \
-	VPAND      Y11, dst, dst \
-	VPMADDUBSW Y12, dst, dst
+// Q40W(p0, p1, Xd, Yd, Yt) leaves in Yd the 16 word partial sums (4
+// products each) of Σ q*a of the Q4_0 blocks b0 at p0 (low half) and b1 at
+// p1 (high half) against the prepQ8_0 pair at DX, q the unsigned nibbles
+// (mask Y11).
+#define Q40W(p0, p1, Xd, Yd, Yt) \
+	VMOVDQU     p0, Xd \
+	VINSERTI128 $1, p1, Yd, Yd \
+	VPSRLW      $4, Yd, Yt \
+	VPAND       Y11, Yd, Yd \
+	VPAND       Y11, Yt, Yt \
+	VPMADDUBSW  (DX), Yd, Yd \
+	VPMADDUBSW  32(DX), Yt, Yt \
+	VPADDW      Yt, Yd, Yd
+
+// SCALES4(off, dst, tmp) gathers the f16 scales at off of the 4 rows SI,
+// SI+R8, SI+2*R8, R9 into the 16-bit fields of dst (row order).
+#define SCALES4(off, dst, tmp) \
+	MOVWQZX off(SI), dst \
+	MOVWQZX off(SI)(R8*1), tmp \
+	SHLQ    $16, tmp \
+	ORQ     tmp, dst \
+	MOVWQZX off(SI)(R8*2), tmp \
+	SHLQ    $32, tmp \
+	ORQ     tmp, dst \
+	MOVWQZX off(R9), tmp \
+	SHLQ    $48, tmp \
+	ORQ     tmp, dst
+
+// Q40PAIR(w2) leaves in Y0 the float32 terms s_r*dw_r*da of 4 rows for
+// the block at 0(SI) (low half) and the one at w2(SI) (high half), s_r =
+// Σ q*a - 8*Σa: the row sums transposed and added in 16 bits (at most 16
+// products of |15*128| per word), widened by VPMADDWD.
+#define Q40PAIR(w2) \
+	Q40W(2(SI), (2+w2)(SI), X0, Y0, Y4) \
+	Q40W(2(SI)(R8*1), (2+w2)(SI)(R8*1), X1, Y1, Y5) \
+	Q40W(2(SI)(R8*2), (2+w2)(SI)(R8*2), X2, Y2, Y6) \
+	Q40W(2(R9), (2+w2)(R9), X3, Y3, Y7) \
+	VPUNPCKLDQ  Y1, Y0, Y8 \
+	VPUNPCKHDQ  Y1, Y0, Y0 \
+	VPADDW      Y8, Y0, Y0 \
+	VPUNPCKLDQ  Y3, Y2, Y8 \
+	VPUNPCKHDQ  Y3, Y2, Y2 \
+	VPADDW      Y8, Y2, Y2 \
+	VPUNPCKLQDQ Y2, Y0, Y8 \
+	VPUNPCKHQDQ Y2, Y0, Y0 \
+	VPADDW      Y8, Y0, Y0 \
+	VPMADDWD    Y15, Y0, Y0 \
+	VPSUBD      64(DX), Y0, Y0 \
+	VCVTDQ2PS   Y0, Y0 \
+	SCALES4(0, AX, BX) \
+	SCALES4(w2, R10, R13) \
+	VMOVQ       AX, X10 \
+	VPINSRQ     $1, R10, X10, X10 \
+	VCVTPH2PS   X10, Y10 \
+	VMULPS      Y10, Y0, Y0 \
+	VMULPS      96(DX), Y0, Y0
 
 // func dotQ4_0P4(w *byte, stride int, a *byte, nb int, out *[4]float32)
 // out[r] = Σ_blocks float32(s_r)*dw_r*da (left to right) for the Q4_0
 // rows r < 4 at w + r*stride against prepQ8_0 activations a:
-// s_r = Σ q*a - 8*Σ a with q the unsigned nibbles.
+// s_r = Σ q*a - 8*Σ a with q the unsigned nibbles. Two blocks per step;
+// an odd last block runs as a pair with itself, its copy dropped.
 TEXT ·dotQ4_0P4(SB), NOSPLIT, $0-40
 	MOVQ w+0(FP), SI
 	MOVQ stride+8(FP), R8
@@ -370,55 +434,33 @@ TEXT ·dotQ4_0P4(SB), NOSPLIT, $0-40
 	VPCMPEQW Y11, Y11, Y11
 	VPSRLW   $12, Y11, Y11
 	VPACKUSWB Y11, Y11, Y11 // bytes of 0x0f
-	VMOVDQU  q40Shift<>(SB), Y13
 	VXORPS   X14, X14, X14
-	TESTQ    CX, CX
-	JZ       q40done
+	SHRQ     $1, CX
+	JZ       q40tail
 
 q40loop:
 	PREFETCHT0 (R11)
 	PREFETCHT0 (R11)(R8*1)
 	PREFETCHT0 (R11)(R8*2)
 	PREFETCHT0 (R12)
-	VMOVDQU (DX), Y12
-	Q40ROW(2(SI), Y0)
-	Q40ROW(2(SI)(R8*1), Y1)
-	Q40ROW(2(SI)(R8*2), Y2)
-	Q40ROW(2(R9), Y3)
-	// transpose-add the 4x16 words to [r0 r1 r2 r3] in X0: words of
-	// 4 and then 8 products (|.| <= 15360) stay in 16 bits
-	VPUNPCKLDQ  Y1, Y0, Y4
-	VPUNPCKHDQ  Y1, Y0, Y0
-	VPADDW      Y4, Y0, Y0 // dwords [r0 r1 r0 r1], 2 words each
-	VPUNPCKLDQ  Y3, Y2, Y4
-	VPUNPCKHDQ  Y3, Y2, Y2
-	VPADDW      Y4, Y2, Y2 // [r2 r3 r2 r3]
-	VPUNPCKLQDQ Y2, Y0, Y4
-	VPUNPCKHQDQ Y2, Y0, Y0
-	VPADDW      Y4, Y0, Y0 // [r0 r1 r2 r3]
-	VPMADDWD    Y15, Y0, Y0
-	VEXTRACTI128 $1, Y0, X4
-	VPADDD      X4, X0, X0
-	VPBROADCASTD 36(DX), X4
-	VPSUBD      X4, X0, X0 // - 8*Σa
-	VCVTDQ2PS   X0, X0
-	MOVWLZX     (SI), AX
-	VMOVD       AX, X1
-	VPINSRW     $1, (SI)(R8*1), X1, X1
-	VPINSRW     $2, (SI)(R8*2), X1, X1
-	VPINSRW     $3, (R9), X1, X1
-	VCVTPH2PS   X1, X1
-	VMULPS      X1, X0, X0 // s*dw
-	VBROADCASTSS 32(DX), X2
-	VMULPS      X2, X0, X0 // *da
-	VADDPS      X0, X14, X14
-	ADDQ $18, SI
-	ADDQ $18, R9
-	ADDQ $18, R11
-	ADDQ $18, R12
-	ADDQ $64, DX
+	Q40PAIR(18)
+	VADDPS       X0, X14, X14
+	VEXTRACTF128 $1, Y0, X0
+	VADDPS       X0, X14, X14
+	ADDQ $36, SI
+	ADDQ $36, R9
+	ADDQ $36, R11
+	ADDQ $36, R12
+	ADDQ $128, DX
 	DECQ CX
 	JNZ  q40loop
+
+q40tail:
+	MOVQ  nb+24(FP), CX
+	TESTQ $1, CX
+	JZ    q40done
+	Q40PAIR(0)
+	VADDPS X0, X14, X14
 
 q40done:
 	MOVQ    out+32(FP), DI
@@ -447,8 +489,8 @@ q40done:
 	VMOVSS       acc, dst
 
 // GROUPACC(aoff, wq, sc, acc) adds to the lane accumulator acc the
-// scaled lane dot of the 32 permuted weight bytes wq with the (already
-// permuted, see permActK) activations at aoff(DX), scale pair dword
+// scaled lane dot of the 32 weight bytes wq with the activations at
+// aoff(DX) (permActK layout), scale pair dword
 // sc(BX); clobbers Y7, Y8.
 #define GROUPACC(aoff, wq, sc, acc) \
 	VPMADDUBSW   aoff(DX), wq, Y7 \
@@ -459,8 +501,8 @@ q40done:
 // KSCALES(wo, ao, slot) unpacks the scales and mins (ggml's utmp
 // shuffle) of the Q4_K/Q5_K super-block at wo(SI), activations at
 // ao(DX) (kPermBytes layout): scale pairs sc|sc<<16 per group to
-// 0(slot), d*yd to 32(slot), and sumf (X13) -= dmin*yd*mins. Clobbers
-// X1-X4, X9-X11.
+// 0(slot), d*yd to 32(slot), and the mins lanes X13 (see minLanes)
+// -= dmin*yd*mins. Clobbers X1-X4, X9-X11.
 #define KSCALES(wo, ao, slot) \
 	VMOVDQU   (4+wo)(SI), X1 \
 	VPSHUFB   kScLo<>(SB), X1, X2 \
@@ -477,27 +519,39 @@ q40done:
 	VPUNPCKHBW X1, X1, X2 \
 	VPMOVZXBW X2, Y2 \
 	VPMADDWD  (512+ao)(DX), Y2, Y3 \
-	VEXTRACTI128 $1, Y3, X4 \
-	VPADDD    X4, X3, X3 \
-	VPSHUFD   $0x4e, X3, X4 \
-	VPADDD    X4, X3, X3 \
-	VPSHUFD   $0xb1, X3, X4 \
-	VPADDD    X4, X3, X3 \
-	VCVTDQ2PS X3, X9 \
+	VCVTDQ2PS Y3, Y9 \
 	VMOVD     (wo)(SI), X10 \
 	VCVTPH2PS X10, X10 \
 	VBROADCASTSS (544+ao)(DX), X11 \
 	VMULPS    X11, X10, X10 \
-	VMOVSS    X10, 32(slot) \
-	VMOVSHDUP X10, X11 \
-	VMULSS    X9, X11, X11 \
-	VSUBSS    X11, X13, X13
+	VMOVQ     X10, 32(slot) \
+	VBROADCASTSS 36(slot), Y11 \
+	VMULPS    Y9, Y11, Y11 \
+	VSUBPS    Y11, Y13, Y13
+
+// MFINISH sums the 8 mins lanes Y13 left to right into X13[0];
+// clobbers X1-X3.
+#define MFINISH \
+	VEXTRACTF128 $1, Y13, X2 \
+	VMOVSHDUP X13, X1 \
+	VADDSS    X1, X13, X3 \
+	VPSHUFD   $0xaa, X13, X1 \
+	VADDSS    X1, X3, X3 \
+	VPSHUFD   $0xff, X13, X1 \
+	VADDSS    X1, X3, X3 \
+	VADDSS    X2, X3, X3 \
+	VMOVSHDUP X2, X1 \
+	VADDSS    X1, X3, X3 \
+	VPSHUFD   $0xaa, X2, X1 \
+	VADDSS    X1, X3, X3 \
+	VPSHUFD   $0xff, X2, X1 \
+	VADDSS    X1, X3, X13
 
 // func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 // out[r] = the Q4_K row at w + r*stride (nb >= 1 super-blocks) dotted
-// with Q8_K activations whose quants permActK permuted, for r < rows
+// with Q8_K activations laid out by permActK, for r < rows
 // (rows >= 1), in ggml's generic order: sums[l] += d*float32(acc[l]) per
-// super-block, sumf -= dmin*yd*mins, then sumf + sums[0] + ... + sums[7].
+// super-block, the mins lanes (minLanes), then their sum + sums[0] + ... + sums[7].
 // The next super-block's scales (KSCALES) are unpacked into the other
 // 64-byte scratch slot (BX, R12 swap) ahead of this one's lanes.
 TEXT ·dotQ4KRows(SB), NOSPLIT, $0-56
@@ -507,8 +561,6 @@ TEXT ·dotQ4KRows(SB), NOSPLIT, $0-56
 	MOVQ rows+40(FP), R10
 	MOVQ scratch+48(FP), BX
 	LEAQ 64(BX), R12
-	VMOVDQU permIdx<>(SB), Y5
-	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $12, Y15, Y15
 	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
@@ -518,7 +570,7 @@ q4krow:
 	MOVQ   a+16(FP), DX
 	MOVQ   nb+24(FP), CX
 	VXORPS Y14, Y14, Y14
-	VXORPS X13, X13, X13
+	VXORPS Y13, Y13, Y13
 	KSCALES(0, 0, BX)
 
 q4kloop:
@@ -537,8 +589,6 @@ q4klanes:
 	VPXOR   Y9, Y9, Y9
 #define CHUNK(c) \
 	VMOVDQU (16+32*c)(SI), Y1 \
-	VPERMD  Y1, Y5, Y1 \
-	VPSHUFB Y6, Y1, Y1 \
 	VPSRLW  $4, Y1, Y2 \
 	VPAND   Y15, Y1, Y1 \
 	VPAND   Y15, Y2, Y2 \
@@ -559,6 +609,7 @@ q4klanes:
 	ADDQ $576, DX
 	DECQ CX
 	JNZ  q4kloop
+	MFINISH
 	KFINISH(X13, (DI))
 	ADDQ $4, DI
 	ADDQ R9, R8
@@ -576,8 +627,6 @@ TEXT ·dotQ5KRows(SB), NOSPLIT, $0-56
 	MOVQ rows+40(FP), R10
 	MOVQ scratch+48(FP), BX
 	LEAQ 64(BX), R12
-	VMOVDQU permIdx<>(SB), Y5
-	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $12, Y15, Y15
 	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
@@ -587,7 +636,7 @@ q5krow:
 	MOVQ   a+16(FP), DX
 	MOVQ   nb+24(FP), CX
 	VXORPS Y14, Y14, Y14
-	VXORPS X13, X13, X13
+	VXORPS Y13, Y13, Y13
 	KSCALES(0, 0, BX)
 
 q5kloop:
@@ -602,9 +651,7 @@ q5klanes:
 	PREFETCHT0 2176(SI)
 	// lanes
 	VPXOR   Y0, Y0, Y0
-	VMOVDQU 16(SI), Y4 // qh, permuted like the quants
-	VPERMD  Y4, Y5, Y4
-	VPSHUFB Y6, Y4, Y4
+	VMOVDQU 16(SI), Y4 // qh
 	VPCMPEQB Y3, Y3, Y3
 	VPABSB  Y3, Y3
 	VPSLLW  $4, Y3, Y3 // bytes of 0x10
@@ -624,8 +671,6 @@ q5klanes:
 	VPOR   Y9, dst, dst
 #define CHUNKQ(c) \
 	VMOVDQU (48+32*c)(SI), Y1 \
-	VPERMD  Y1, Y5, Y1 \
-	VPSHUFB Y6, Y1, Y1 \
 	VPSRLW  $4, Y1, Y2 \
 	VPAND   Y15, Y1, Y1 \
 	VPAND   Y15, Y2, Y2
@@ -663,6 +708,7 @@ q5klanes:
 	ADDQ $576, DX
 	DECQ CX
 	JNZ  q5kloop
+	MFINISH
 	KFINISH(X13, (DI))
 	ADDQ $4, DI
 	ADDQ R9, R8
@@ -681,8 +727,6 @@ TEXT ·dotQ6KRows(SB), NOSPLIT, $0-56
 	MOVQ out+32(FP), DI
 	MOVQ rows+40(FP), R10
 	MOVQ scratch+48(FP), BX
-	VMOVDQU permIdx<>(SB), Y5
-	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $14, Y15, Y13
 	VPACKUSWB Y13, Y13, Y13 // bytes of 0x03
@@ -705,56 +749,53 @@ q6kloop:
 	PREFETCHT0 2176(SI)
 	PREFETCHT0 2240(SI)
 	VPMOVSXBW 192(SI), Y1
-	VMOVDQU   Y1, (BX) // (sc[2g] | sc[2g+1]<<16) at 4g(BX)
+	VPERM2I128 $0x00, Y1, Y1, Y5 // scales s0..s7 in both halves
+	VPERM2I128 $0x11, Y1, Y1, Y6 // s8..s15
 	VPXOR     Y0, Y0, Y0
 
-// Q6GROUP(aoff, wq, sc): as GROUP, minus 32*Σa per product pair
+// Q6GROUP(aoff, wq, ss, off): as GROUPACC with the sub-block scales of
+// group off/32 of the half picked from ss (q6ScSel), minus 32*Σa per product pair
 // (precomputed by permActK at aoff+256).
-#define Q6GROUP(aoff, wq, sc) \
+#define Q6GROUP(aoff, wq, ss, off) \
 	VPMADDUBSW   aoff(DX), wq, wq \
 	VPSUBW       (256+aoff)(DX), wq, wq \
-	VPBROADCASTD sc(BX), Y8 \
+	VPSHUFB      q6ScSel<>+off(SB), ss, Y8 \
 	VPMADDWD     Y8, wq, wq \
 	VPADDD       wq, Y0, Y0
 
-// HALF(h): ql at 64h, qh at 128+32h, activation groups 4h..4h+3.
-#define HALF(h) \
+// HALF(h, ss): ql at 64h, qh at 128+32h, activation groups 4h..4h+3,
+// their scales in ss.
+#define HALF(h, ss) \
 	VMOVDQU (64*h)(SI), Y1 \
-	VPERMD  Y1, Y5, Y1 \
-	VPSHUFB Y6, Y1, Y1 \
 	VMOVDQU (64*h+32)(SI), Y2 \
-	VPERMD  Y2, Y5, Y2 \
-	VPSHUFB Y6, Y2, Y2 \
 	VMOVDQU (128+32*h)(SI), Y3 \
-	VPERMD  Y3, Y5, Y3 \
-	VPSHUFB Y6, Y3, Y3 \
 	VPAND   Y13, Y3, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPAND   Y12, Y1, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((0+128*h), Y9, (16*h)) \
+	Q6GROUP((0+128*h), Y9, ss, 0) \
 	VPSRLW  $2, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPAND   Y12, Y2, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((32+128*h), Y9, (16*h+4)) \
+	Q6GROUP((32+128*h), Y9, ss, 32) \
 	VPSRLW  $4, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPSRLW  $4, Y1, Y9 \
 	VPAND   Y12, Y9, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((64+128*h), Y9, (16*h+8)) \
+	Q6GROUP((64+128*h), Y9, ss, 64) \
 	VPSRLW  $6, Y3, Y4 \
 	VPAND   Y13, Y4, Y4 \
 	VPSLLW  $4, Y4, Y4 \
 	VPSRLW  $4, Y2, Y9 \
 	VPAND   Y12, Y9, Y9 \
 	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((96+128*h), Y9, (16*h+12))
-	HALF(0)
-	HALF(1)
+	Q6GROUP((96+128*h), Y9, ss, 96)
+	HALF(0, Y5)
+	HALF(1, Y6)
 #undef HALF
 #undef Q6GROUP
 	MOVWLZX   208(SI), AX
@@ -814,19 +855,14 @@ rsdone:
 	RET
 
 // func permActK(src, dst *byte, nb int)
-// Copies nb Q8_K blocks to kPermBytes (576-byte) blocks: at 32g the
-// quants of group g permuted with permIdx and laneShuf as the K-quant
-// kernels permute their weights (elements l, l+8, l+16, l+24 of the
-// group into dword l); at 256+32g the words 32*(a[2k]+a[2k+1]) of those
-// permuted quants (Q6_K's offset term); the bsums at 512, the scale at
-// 544. With dst 64-byte aligned every 32-byte load of the kernels is
-// aligned.
+// Copies nb Q8_K blocks to kPermBytes (576-byte) blocks: the 256 quants at
+// 0, at 256+32g the words 32*(a[2k]+a[2k+1]) of group g (Q6_K's offset
+// term), the bsums at 512, the scale at 544. With dst 64-byte aligned
+// every 32-byte load of the kernels is aligned.
 TEXT ·permActK(SB), NOSPLIT, $0-24
 	MOVQ src+0(FP), SI
 	MOVQ dst+8(FP), DI
 	MOVQ nb+16(FP), CX
-	VMOVDQU permIdx<>(SB), Y5
-	VMOVDQU laneShuf<>(SB), Y6
 	VPCMPEQW Y4, Y4, Y4
 	VPSRLW   $15, Y4, Y4
 	VPSLLW   $5, Y4, Y4
@@ -839,8 +875,6 @@ pakloop:
 	MOVL AX, 544(DI)
 #define PAK(off) \
 	VMOVDQU (4+off)(SI), Y0 \
-	VPERMD  Y0, Y5, Y0 \
-	VPSHUFB Y6, Y0, Y0 \
 	VMOVDQU Y0, off(DI) \
 	VPMADDUBSW Y0, Y4, Y0 \
 	VMOVDQU Y0, (256+off)(DI)
