@@ -66,9 +66,10 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
-	fmt.Fprintf(stdout, "read bandwidth %.2f GB/s (%d MiB)\n%-6s %-11s %7s %8s %6s  %s\n", r.ReadGBs, r.Bytes>>20, "type", "op", "threads", "GB/s", "ratio", "impl")
+	fmt.Fprintf(stdout, "read bandwidth %.2f GB/s (%d MiB; each ratio is to the higher of the reads just before and after it)\n%-6s %-11s %7s %8s %8s %6s  %s\n",
+		r.ReadGBs, r.Bytes>>20, "type", "op", "threads", "GB/s", "read", "ratio", "impl")
 	for _, k := range r.Kernels {
-		fmt.Fprintf(stdout, "%-6s %-11s %7d %8.2f %6.2f  %s\n", k.Type, k.Op, k.Threads, k.GBs, k.Ratio, r.Impl[k.Type+"/"+k.Op])
+		fmt.Fprintf(stdout, "%-6s %-11s %7d %8.2f %8.2f %6.2f  %s\n", k.Type, k.Op, k.Threads, k.GBs, k.ReadGBs, k.Ratio, r.Impl[k.Type+"/"+k.Op])
 	}
 	return nil
 }
