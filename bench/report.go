@@ -74,6 +74,7 @@ func WriteMarkdown(w io.Writer, r *Result, prefix string) {
 	if i := strings.LastIndex(base, "/"); i >= 0 {
 		base = base[i+1:]
 	}
+	writePairs(p, r)
 	p("![decode tok/s vs budget](%s-tokps.svg) ![hit rate vs budget](%s-hitrate.svg)", base, base)
 	p("")
 	writeAccuracy(p, r)

@@ -29,6 +29,9 @@ type Result struct {
 	Alpha       float64    `json:"assumed_alpha"`
 	FittedAlpha float64    `json:"fitted_alpha,omitempty"`
 	Scenarios   []Scenario `json:"scenarios"`
+	// Pairs compares prefetch on and off per (budget, pager) cell over the
+	// repeats; empty unless both settings ran.
+	Pairs []PrefetchPair `json:"prefetch_pairs,omitempty"`
 }
 
 // Versions identifies the software.
@@ -77,6 +80,7 @@ type Setup struct {
 	GenTokens    int       `json:"gen_tokens"`
 	Context      int       `json:"context"`
 	Warm         bool      `json:"warm_phase"`
+	Repeats      int       `json:"repeats"`
 	Notes        []string  `json:"notes"`
 }
 
@@ -105,6 +109,7 @@ type Scenario struct {
 	CacheFraction float64 `json:"cache_fraction"`
 	Pager         string  `json:"pager"`
 	Prefetch      bool    `json:"prefetch"`
+	Repeat        int     `json:"repeat,omitempty"` // 0-based, of Setup.Repeats
 	Phases        []Phase `json:"phases"`
 	// Headline figures: medians over the rotating prompts, paging summed
 	// over their decode steps.

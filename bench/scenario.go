@@ -15,6 +15,8 @@ type scenarioSpec struct {
 	budget   int64
 	pager    string
 	prefetch bool
+	repeat   int // 0-based repeat of this cell
+	repeats  int
 }
 
 func (s scenarioSpec) name() string {
@@ -22,14 +24,15 @@ func (s scenarioSpec) name() string {
 	if s.prefetch {
 		pf = "on"
 	}
-	return fmt.Sprintf("%g%% %s prefetch %s", 100*s.frac, s.pager, pf)
+	return fmt.Sprintf("%g%% %s prefetch %s%s", 100*s.frac, s.pager, pf, repeatSuffix(s.repeat, s.repeats))
 }
 
 // runScenario drops the model's page cache, opens it under the spec and
 // runs the cold prompt, optionally a warm repeat, then the rotating
 // prompts, each in a fresh session.
 func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, prompts [][]int32) Scenario {
-	sc := Scenario{Name: sp.name(), Fraction: sp.frac, Budget: sp.budget, Pager: sp.pager, Prefetch: sp.prefetch}
+	sc := Scenario{Name: sp.name(), Fraction: sp.frac, Budget: sp.budget, Pager: sp.pager, Prefetch: sp.prefetch,
+		Repeat: sp.repeat}
 	if err := DropPageCache(path); err != nil {
 		sc.Error = err.Error()
 	}

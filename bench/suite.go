@@ -37,6 +37,10 @@ type Options struct {
 	Tokens    int      // generated per prompt; 0: 6 quick, 24 full
 	Context   int      // session context; 0: 512
 	Warm      bool     // also repeat the cold prompt warm (full default)
+	// Repeats runs every (budget, pager) cell this many times, each repeat
+	// running the prefetch settings back to back in alternating order, and
+	// pairs them (Result.Pairs); 0 means 1.
+	Repeats int
 	// Synth is the synthesized model when Model is "".
 	Synth SynthSpec
 	// SkipKernels and SkipStorage leave those probes out (tests).
@@ -71,6 +75,9 @@ func (o *Options) defaults() {
 	}
 	if o.Context <= 0 {
 		o.Context = 512
+	}
+	if o.Repeats <= 0 {
+		o.Repeats = 1
 	}
 	if !o.Quick && o.Model == "" {
 		o.Warm = true
@@ -120,7 +127,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	prompts := info.prompts
 	res.Setup = Setup{Quick: o.Quick, Fractions: o.Fractions, Pagers: o.Pagers, Prefetch: o.Prefetch,
-		Prompts: len(prompts), GenTokens: o.Tokens, Context: o.Context, Warm: o.Warm, Notes: setupNotes(o)}
+		Prompts: len(prompts), GenTokens: o.Tokens, Context: o.Context, Warm: o.Warm, Repeats: o.Repeats, Notes: setupNotes(o)}
 	for _, p := range prompts {
 		res.Setup.PromptTokens = append(res.Setup.PromptTokens, len(p))
 	}
@@ -136,6 +143,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		res.Scenarios = append(res.Scenarios, sc)
 	}
+	res.Pairs = prefetchPairs(res.Scenarios)
 	res.Machine = Machine{MemBW: res.Probes.MemReadN * 1e9, ComputeBW: res.Kernels.Best(info.dtype) * 1e9,
 		DiskBW: expertDiskBW(res.Probes.Storage)}
 	predictAll(res)
@@ -259,7 +267,8 @@ func probeModel(path string, ctx int, text bool, n int) (modelProbe, error) {
 	return mp, nil
 }
 
-// grid is the scenario list: budgets x pagers x prefetch.
+// grid is the scenario list: budgets x pagers x repeats x prefetch, the
+// prefetch order alternating between repeats (see pairOrder).
 func grid(o Options, mp modelProbe) []scenarioSpec {
 	var out []scenarioSpec
 	fr := append([]float64(nil), o.Fractions...)
@@ -267,8 +276,11 @@ func grid(o Options, mp modelProbe) []scenarioSpec {
 	for _, f := range fr {
 		b := max(mp.fixed+int64(f*float64(mp.bytes.RoutedTotal())), mp.minBudget)
 		for _, pg := range o.Pagers {
-			for _, pf := range o.Prefetch {
-				out = append(out, scenarioSpec{frac: f, budget: b, pager: pg, prefetch: pf})
+			for rep := range max(o.Repeats, 1) {
+				for _, pf := range pairOrder(o.Prefetch, rep) {
+					out = append(out, scenarioSpec{frac: f, budget: b, pager: pg, prefetch: pf,
+						repeat: rep, repeats: o.Repeats})
+				}
 			}
 		}
 	}

@@ -209,6 +209,15 @@ func (m *Model) startCache(direct bool) error {
 	m.src = newExpertSource(m.pf, m.Model.W, direct)
 	cc := expertcache.Config{Budget: m.Plan.ExpertCache, Policy: policy, Source: m.src, IOWorkers: m.cfg.IOWorkers}
 	if direct {
+		// O_DIRECT reads cost little CPU and gain from queue depth.
+		cc.PrefetchInFlight = max(m.cfg.IOWorkers, 2)
+	} else {
+		// mmap loads spend CPU in madvise (page-cache fill, mapping): one
+		// prefetch at a time, on a low-priority thread, so that it uses
+		// idle CPU rather than the compute threads'.
+		cc.WorkerStart = lowPriorityIO
+	}
+	if direct {
 		if m.arena, err = pager.NewArena(m.Plan.ExpertCache); err != nil {
 			return fmt.Errorf("expert arena: %w", err)
 		}

@@ -11,7 +11,10 @@ import (
 // entering each layer (the "stale gate") and queues loads of the experts
 // they predict, below demand loads. When a layer's real routing is known, it
 // scores the prediction and cancels queued loads for that layer and earlier
-// ones. It runs on the forward goroutine.
+// ones. It does no prediction work for a layer whose experts are all
+// resident (nothing it could predict can miss) or that has not missed for a
+// while, and stops issuing loads for a layer whose recent precision is low
+// (see governor). It runs on the forward goroutine.
 type prefetcher struct {
 	m     *model.Model
 	c     *expertcache.Cache
@@ -22,6 +25,8 @@ type prefetcher struct {
 	p         *model.Predictor
 	sel       []int32
 	predicted [][]bool // [layer][expert]: predicted for the current batch
+	scored    []bool   // [layer]: predictions were made for the current batch
+	gov       *governor
 
 	mu    sync.Mutex
 	stats []PredictionStats // per layer
@@ -44,6 +49,7 @@ func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int) *prefetcher 
 	cfg := m.Cfg
 	p := &prefetcher{m: m, c: c, depth: depth, maxTokens: 16, p: m.NewPredictor(),
 		sel: make([]int32, cfg.ExpertsUsed), predicted: make([][]bool, cfg.Layers),
+		scored: make([]bool, cfg.Layers), gov: newGovernor(cfg.Layers),
 		stats: make([]PredictionStats, cfg.Layers)}
 	for l := range p.predicted {
 		if cfg.IsMoE(l) {
@@ -63,25 +69,37 @@ func (p *prefetcher) beforeLayer(l int, x []float32, T int) {
 		if target >= len(p.predicted) || p.predicted[target] == nil {
 			continue
 		}
+		if !p.gov.predict(target) || p.c.LayerResident(int32(target)) >= len(p.predicted[target]) {
+			continue // no recent miss, or every expert resident: little or nothing to save
+		}
+		p.scored[target] = true
+		issue := p.gov.allow(target)
 		for t := first; t < T; t++ {
 			if !p.p.Predict(target, x[t*E:(t+1)*E], p.sel) {
 				break
 			}
 			for _, e := range p.sel {
 				p.predicted[target][e] = true
-				p.c.Prefetch(expertcache.Key{Layer: int32(target), Expert: e})
+				if issue {
+					p.c.Prefetch(expertcache.Key{Layer: int32(target), Expert: e})
+				}
 			}
 		}
 	}
 }
 
-// routed scores layer l's predictions against its routing and cancels the
-// queued prefetches that can no longer help.
+// routed scores layer l's predictions against its routing, feeds the
+// governor and cancels the queued prefetches that can no longer help.
 func (p *prefetcher) routed(l int, sel []int32) {
 	pred := p.predicted[l]
 	if pred == nil {
 		return
 	}
+	p.gov.routedMisses(l, p.c.LayerMisses(int32(l)))
+	if !p.scored[l] {
+		return // nothing was predicted for l (wholly resident), so nothing is queued
+	}
+	p.scored[l] = false
 	var actual [256]bool
 	seen := actual[:0]
 	if len(pred) <= len(actual) {
@@ -105,6 +123,7 @@ func (p *prefetcher) routed(l int, sel []int32) {
 			pred[e] = false
 		}
 	}
+	p.gov.observe(l, st.Predicted, st.Correct)
 	p.mu.Lock()
 	s := &p.stats[l]
 	s.Predicted += st.Predicted

@@ -351,6 +351,7 @@ func (c *Cache) failLoadLocked(e *entry, err error, retry bool) {
 func (c *Cache) finishLoadLocked(e *entry) {
 	e.state = stateResident
 	c.resident += e.size
+	c.addLayerResidentLocked(e.key, 1)
 	c.st.BytesLoaded += e.size
 	c.layerLocked(e.key.Layer).BytesLoaded += e.size
 	if e.buf.mem == nil { // the Source did not use our memory

@@ -27,7 +27,7 @@ func (c *Cache) tryReserveLocked(size int64, demand bool) bool {
 		ev = c.evPrefet
 	}
 	for c.used-c.releasing+size > c.cfg.Budget {
-		k, ok := c.cfg.Policy.Victim(ev)
+		k, ok := c.victimLocked(ev, demand)
 		if !ok || !ev(k) { // !ev(k): a policy bug; refuse rather than loop
 			return false
 		}
@@ -50,6 +50,27 @@ func (c *Cache) protectWindow(size int64) uint64 {
 	return uint64(max(1, c.cfg.Budget/size/2))
 }
 
+// victimLocked asks the policy for a victim among the keys ev accepts,
+// sparing the resident experts predicted in the current window: a prefetch
+// never evicts one (it would trade a likely hit for a guess), a demand load
+// only when nothing else is evictable.
+func (c *Cache) victimLocked(ev func(Key) bool, demand bool) (Key, bool) {
+	if len(c.predictedRes) == 0 {
+		return c.cfg.Policy.Victim(ev)
+	}
+	if k, ok := c.cfg.Policy.Victim(c.evUnpredicted[boolIndex(demand)]); ok || !demand {
+		return k, ok
+	}
+	return c.cfg.Policy.Victim(ev)
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (c *Cache) evictableDemand(k Key) bool {
 	e := c.m[k]
 	return e != nil && e.state == stateResident && e.refs == 0
@@ -69,6 +90,8 @@ func (c *Cache) evictLocked(e *entry) {
 	delete(c.m, e.key)
 	c.cfg.Policy.Remove(e.key)
 	c.resident -= e.size
+	c.addLayerResidentLocked(e.key, -1)
+	e.predicted = false
 	if !c.closed {
 		c.st.Evictions++
 		l := c.layerLocked(e.key.Layer)

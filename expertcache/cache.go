@@ -39,6 +39,7 @@ type entry struct {
 	memHeld    bool          // size bytes are counted in Cache.memCommit
 	sleepers   int           // Acquires waiting on done, not yet woken (test hook)
 	lastDemand uint64        // Cache.demandSeq at the last demand pin; 0 = never
+	predicted  bool          // resident and predicted in the current window (Cache.predictedRes)
 	done       chan struct{} // closed when the load ends
 	err        error         // load error, set before done is closed
 	buf        Buffer
@@ -76,6 +77,14 @@ type Cache struct {
 
 	queue  []Key // prefetches not yet started, oldest first
 	queued map[Key]struct{}
+	// prefetchLoads counts prefetch Source.Loads in flight (at most
+	// cfg.PrefetchInFlight); predictedRes the resident entries marked
+	// predicted by Prefetch until CancelPrefetches ends their window.
+	prefetchLoads int
+	predictedRes  []*entry
+	// layerResident counts each layer's resident experts (indexed by
+	// layer, grown on first use).
+	layerResident []int32
 
 	st        counters
 	layers    []LayerStats
@@ -85,6 +94,9 @@ type Cache struct {
 	pendFree [][]byte // buffers to hand to Allocator.Free after unlock
 	evDemand func(Key) bool
 	evPrefet func(Key) bool
+	// evUnpredicted[0] and [1]: evPrefet and evDemand, also refusing
+	// predicted entries.
+	evUnpredicted [2]func(Key) bool
 
 	doubleReleases atomic.Uint64
 	handles        sync.Pool
@@ -112,6 +124,8 @@ func New(cfg Config) (*Cache, error) {
 	c.workCond = sync.NewCond(&c.mu)
 	c.evDemand = c.evictableDemand
 	c.evPrefet = c.evictablePrefetch
+	c.evUnpredicted[0] = func(k Key) bool { return c.evictablePrefetch(k) && !c.m[k].predicted }
+	c.evUnpredicted[1] = func(k Key) bool { return c.evictableDemand(k) && !c.m[k].predicted }
 	c.handles.New = func() any { return new(Handle) }
 	if !cfg.manualPrefetch {
 		for range cfg.IOWorkers {
@@ -127,6 +141,37 @@ func (c *Cache) Resident(k Key) bool {
 	defer c.mu.Unlock()
 	e := c.m[k]
 	return e != nil && e.state == stateResident
+}
+
+// LayerResident reports how many of layer's experts are resident now. A
+// prefetcher that knows a layer's expert count can skip predicting for a
+// layer that is wholly resident.
+func (c *Cache) LayerResident(layer int32) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if layer < 0 || int(layer) >= len(c.layerResident) {
+		return 0
+	}
+	return int(c.layerResident[layer])
+}
+
+// LayerMisses reports layer's demand misses so far (0 for layers beyond the
+// per-layer statistics).
+func (c *Cache) LayerMisses(layer int32) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if layer < 0 || int(layer) >= len(c.layers) {
+		return 0
+	}
+	return c.layers[layer].Misses
+}
+
+// addLayerResidentLocked adds d to k's layer resident count.
+func (c *Cache) addLayerResidentLocked(k Key, d int32) {
+	if int(k.Layer) >= len(c.layerResident) {
+		c.layerResident = append(c.layerResident, make([]int32, int(k.Layer)+1-len(c.layerResident))...)
+	}
+	c.layerResident[k.Layer] += d
 }
 
 // Close cancels queued and in-flight prefetches, stops the workers, waits for

@@ -25,10 +25,17 @@ type Config struct {
 	// PrefetchQueue bounds the queue of not-yet-started prefetches; 0 means
 	// 64. Prefetch drops requests when it is full.
 	PrefetchQueue int
+	// PrefetchInFlight bounds the prefetch loads reading at once, so that a
+	// demand miss arriving later waits behind few of them; 0 means 1.
+	PrefetchInFlight int
 	// PrefetchProtect is how many demand acquisitions an expert stays safe
 	// from eviction by a prefetch load after it was last demanded. 0 means
 	// half the number of such experts the budget holds (at least 1).
 	PrefetchProtect int
+	// WorkerStart, if set, runs first on each prefetch I/O goroutine (for
+	// example to lower its OS thread's CPU priority). It runs once per
+	// worker, concurrently with the others.
+	WorkerStart func()
 	// Clock is a test hook for the stall-time statistic; nil means time.Now.
 	Clock func() time.Time
 
@@ -56,8 +63,11 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Allocator == nil {
 		cfg.Allocator = heapAllocator{}
 	}
-	if cfg.IOWorkers < 0 || cfg.PrefetchQueue < 0 || cfg.PrefetchProtect < 0 {
-		return cfg, errors.New("expertcache: negative worker, queue or protect count")
+	if cfg.IOWorkers < 0 || cfg.PrefetchQueue < 0 || cfg.PrefetchProtect < 0 || cfg.PrefetchInFlight < 0 {
+		return cfg, errors.New("expertcache: negative worker, queue, in-flight or protect count")
+	}
+	if cfg.PrefetchInFlight == 0 {
+		cfg.PrefetchInFlight = 1
 	}
 	if cfg.IOWorkers == 0 {
 		cfg.IOWorkers = defaultIOWorkers

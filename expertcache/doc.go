@@ -16,7 +16,12 @@
 //     first and share its result or its error;
 //   - the prefetch queue: bounded, served by a fixed pool of I/O workers that
 //     yield to demand loads (they never start while a demand load is reading
-//     and never take budget a demand load is waiting for);
+//     and never take budget a demand load is waiting for), at most
+//     Config.PrefetchInFlight reading at once, never evicting a resident
+//     expert predicted in the current window (demand loads evict one only
+//     when nothing else is evictable);
+//   - per-layer resident counts (LayerResident), so a prefetcher can skip
+//     layers that cannot miss;
 //   - statistics (Stats), global and per layer.
 //
 // Policies: NewLRU (default), NewLFU (frequency with aging and a ghost

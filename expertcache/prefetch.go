@@ -6,8 +6,12 @@ package expertcache
 // Stats.PrefetchDropped). A queued prefetch is run by an I/O worker when no
 // demand load is reading and no demand Acquire waits for budget; it takes
 // budget only by evicting unpinned experts not demanded within the protection
-// window (Config.PrefetchProtect), and is dropped when it cannot. Prefetch
-// also hints k to a Predictor policy, resident or not.
+// window (Config.PrefetchProtect) or predicted in the current window, and
+// is dropped when it cannot. At most Config.PrefetchInFlight prefetches read
+// at once. Prefetch also hints k to a Predictor policy, resident or not; a
+// resident k is marked predicted until CancelPrefetches ends its window:
+// prefetches then never evict it, and demand loads only when nothing else
+// is evictable.
 func (c *Cache) Prefetch(k Key) bool {
 	if checkKey(k) != nil {
 		return false
@@ -18,7 +22,11 @@ func (c *Cache) Prefetch(k Key) bool {
 		return false
 	}
 	c.hintLocked(k)
-	if _, ok := c.m[k]; ok {
+	if e, ok := c.m[k]; ok {
+		if e.state == stateResident && !e.predicted && len(c.predictedRes) < maxPredictedRes {
+			e.predicted = true
+			c.predictedRes = append(c.predictedRes, e)
+		}
 		return false
 	}
 	if _, ok := c.queued[k]; ok {
@@ -57,6 +65,7 @@ func (c *Cache) hintLocked(k Key) {
 func (c *Cache) CancelPrefetches(keep func(Key) bool) {
 	c.mu.Lock()
 	c.cancelQueuedLocked(keep)
+	c.clearPredictedLocked(keep)
 	if p, ok := c.cfg.Policy.(Predictor); ok {
 		p.ClearPredicted(keep)
 	}
@@ -77,6 +86,24 @@ func (c *Cache) cancelQueuedLocked(keep func(Key) bool) {
 	c.queue = kept
 }
 
+// maxPredictedRes bounds the resident entries marked predicted at once.
+const maxPredictedRes = 1024
+
+// clearPredictedLocked unmarks the predicted resident entries whose key keep
+// rejects (nil: all).
+func (c *Cache) clearPredictedLocked(keep func(Key) bool) {
+	kept := c.predictedRes[:0]
+	for _, e := range c.predictedRes {
+		if e.predicted && keep != nil && keep(e.key) {
+			kept = append(kept, e)
+			continue
+		}
+		e.predicted = false
+	}
+	clear(c.predictedRes[len(kept):])
+	c.predictedRes = kept
+}
+
 // dequeueLocked removes k from the queue and reports whether it was there.
 func (c *Cache) dequeueLocked(k Key) bool {
 	if _, ok := c.queued[k]; !ok {
@@ -94,6 +121,9 @@ func (c *Cache) dequeueLocked(k Key) bool {
 
 // worker runs queued prefetches until Close.
 func (c *Cache) worker() {
+	if c.cfg.WorkerStart != nil {
+		c.cfg.WorkerStart()
+	}
 	c.mu.Lock()
 	for {
 		for !c.closed && !c.prefetchReadyLocked() {
@@ -108,10 +138,12 @@ func (c *Cache) worker() {
 	}
 }
 
-// prefetchReadyLocked reports whether a prefetch may start: one is queued
-// and no demand load is reading or waiting for budget.
+// prefetchReadyLocked reports whether a prefetch may start: one is queued,
+// fewer than PrefetchInFlight are reading, and no demand load is reading or
+// waiting for budget.
 func (c *Cache) prefetchReadyLocked() bool {
-	return len(c.queue) > 0 && c.demandLoads == 0 && c.budgetWaiters == 0
+	return len(c.queue) > 0 && c.demandLoads == 0 && c.budgetWaiters == 0 &&
+		c.prefetchLoads < c.cfg.PrefetchInFlight
 }
 
 // prefetchOneLocked pops the oldest queued prefetch and runs it. It is called
@@ -131,11 +163,14 @@ func (c *Cache) prefetchOneLocked() {
 		return
 	}
 	e := c.insertLoadingLocked(k, size, false)
+	c.prefetchLoads++
 	c.unlockAndDrain()
 
 	err = c.runLoad(c.ctx, e)
 
 	c.mu.Lock()
+	c.prefetchLoads--
+	c.workCond.Signal() // another prefetch may start
 	if err != nil {
 		c.failLoadLocked(e, err, c.ctx.Err() != nil)
 		c.st.PrefetchFailed++

@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 // After each command the runner prints the command's result and the cache
 // state. Commands:
 //
-//	new budget=N size=N [policy=lru|lfu|protect] [protect=N] [view] [queue=N]
+//	new budget=N size=N [policy=lru|lfu|protect] [protect=N] [view] [queue=N] [inflight=N]
 //	size L/E N                 the Source reports N bytes for L/E
 //	acquire L/E [async=NAME]   pin (async: in a goroutine; see wait)
 //	wait NAME                  result of an async acquire or pump
@@ -33,6 +33,7 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 //	prefetch L/E | hint L/E | cancel [keep=L/E,...]
 //	pump [async=NAME]          run one queued prefetch
 //	evict L/E                  drop L/E now (pinned: stays budgeted until released)
+//	layer-resident L           how many of layer L's experts are resident
 //	stats | close
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
@@ -241,6 +242,9 @@ func (r *runner) do(cmd string) string {
 		}
 	case "stats":
 		res = r.stats()
+	case "layer-resident":
+		l, _ := strconv.Atoi(w[1])
+		res = fmt.Sprint("layer ", l, " resident=", r.c.LayerResident(int32(l)))
 	case "evict":
 		res = fmt.Sprint("evicted=", r.c.Evict(parseKey(r.t, w[1])))
 	case "close":
@@ -266,7 +270,8 @@ func (r *runner) newCache(a map[string]string) string {
 	r.src = newFake(num("size"), view)
 	r.alloc = &countingAllocator{}
 	cfg := Config{Budget: num("budget"), Source: r.src.source(), Allocator: r.alloc,
-		PrefetchProtect: int(num("protect")), PrefetchQueue: int(num("queue")), manualPrefetch: true}
+		PrefetchProtect: int(num("protect")), PrefetchQueue: int(num("queue")), PrefetchInFlight: int(num("inflight")),
+		manualPrefetch: true}
 	switch a["policy"] {
 	case "lfu":
 		cfg.Policy = NewLFU()
@@ -359,6 +364,9 @@ func (r *runner) state() string {
 		}
 		if e.prefetched {
 			s += "[pf]"
+		}
+		if e.predicted {
+			s += "[pred]"
 		}
 		if e.state == stateLoading {
 			load = append(load, s)

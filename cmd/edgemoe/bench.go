@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/edgemoe/edgemoe/bench"
@@ -30,6 +32,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	board := addBoardFlag(fs)
 	tokens := fs.Int("n", 0, "tokens to generate per prompt (0: 6 quick, 24 full)")
 	prompts := fs.Int("prompts", 0, "prompts per scenario, the first cold (0: 3 quick, 5 full)")
+	repeats := fs.Int("repeats", 1, "runs of each budget x pager cell, prefetch on and off back to back in alternating order, paired in the report")
+	budgets := fs.String("budgets", "", "comma-separated expert cache `percentages` of the routed bytes (default: 100,50,25,10)")
+	pagers := fs.String("pagers", "", "comma-separated `pagers` to run: mmap, direct (default: both)")
+	prefetch := fs.String("prefetch", "", "comma-separated prefetch `settings` in run order: on, off (default: on,off)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -42,10 +48,13 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			return badInput(err)
 		}
 	}
+	opts := bench.Options{Model: *model, Quick: *quick, Board: *board, Tokens: *tokens, Prompts: *prompts,
+		Repeats: *repeats, Version: version, Log: stderr}
+	if err := parseBenchGrid(&opts, *budgets, *pagers, *prefetch); err != nil {
+		return badInput(err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := bench.Options{Model: *model, Quick: *quick, Board: *board, Tokens: *tokens, Prompts: *prompts,
-		Version: version, Log: stderr}
 	res, err := bench.Run(ctx, opts)
 	if err != nil {
 		return err
@@ -61,6 +70,48 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "median measured/predicted decode tok/s: %.2f (assumed hit curve), %.2f (measured hit rate)\n",
 		bench.Accuracy(res, false), bench.Accuracy(res, true))
 	return nil
+}
+
+// parseBenchGrid restricts the scenario grid to the listed budgets, pagers
+// and prefetch settings (empty lists keep the defaults).
+func parseBenchGrid(o *bench.Options, budgets, pagers, prefetch string) error {
+	for _, f := range splitList(budgets) {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(f, "%"), 64)
+		if err != nil || v <= 0 || v > 100 {
+			return fmt.Errorf("--budgets: %q is not a percentage in (0, 100]", f)
+		}
+		o.Fractions = append(o.Fractions, v/100)
+	}
+	for _, p := range splitList(pagers) {
+		if p != "mmap" && p != "direct" {
+			return fmt.Errorf("--pagers: %q: want mmap or direct", p)
+		}
+		o.Pagers = append(o.Pagers, p)
+	}
+	for _, p := range splitList(prefetch) {
+		switch p {
+		case "on":
+			o.Prefetch = append(o.Prefetch, true)
+		case "off":
+			o.Prefetch = append(o.Prefetch, false)
+		default:
+			return fmt.Errorf("--prefetch: %q: want on or off", p)
+		}
+	}
+	if o.Repeats < 1 {
+		return fmt.Errorf("--repeats %d: want at least 1", o.Repeats)
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.ToLower(strings.TrimSpace(f)); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // withSummary records the kernel implementation summary when the kernel
