@@ -50,6 +50,9 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 	if len(pos) > 0 {
 		return badInput(fmt.Errorf("unexpected argument %q", pos[0]))
 	}
+	if *size < 1 {
+		return badInput(fmt.Errorf("--mib %d: want a matrix of at least 1 MiB (default 256, far larger than the caches)", *size))
+	}
 	o := kernels.BenchOptions{Bytes: int64(*size) << 20}
 	if *quick {
 		o.Bytes, o.Duration = 64<<20, 150*time.Millisecond

@@ -52,3 +52,14 @@ func TestBenchKernelsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchKernelsBadSize refuses a matrix size it would otherwise replace
+// silently with the default.
+func TestBenchKernelsBadSize(t *testing.T) {
+	for _, mib := range []string{"0", "-3"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{"bench", "kernels", "--mib", mib}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--mib") {
+			t.Errorf("--mib %s: exit %d, stderr %q", mib, code, errb.String())
+		}
+	}
+}
