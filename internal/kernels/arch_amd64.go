@@ -48,7 +48,7 @@ func dotQ5KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, sc
 func dotQ6KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 
 //go:noescape
-func permActK(src, dst *byte, nb int)
+func layoutActK(src, dst *byte, nb int)
 
 //go:noescape
 func readSum(p *byte, n int) uint64
@@ -122,11 +122,11 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 
 // kRows runs the kernel of K-quant type t on len(out) >= 1 rows of rb
 // bytes (nb >= 1 super-blocks each) against activations pa laid out by
-// permActK. The kernels keep two 64-byte slots of per-super-block
+// layoutActK. The kernels keep two 64-byte slots of per-super-block
 // scales in scratch, filled one super-block ahead.
 func kRows(t tensor.DType, w []byte, rb int, pa []byte, nb int, out []float32) {
 	var scratch [32]uint32
-	_, _ = w[len(out)*rb-1], pa[nb*kPermBytes-1]
+	_, _ = w[len(out)*rb-1], pa[nb*kActBytes-1]
 	switch t {
 	case tensor.Q4_K:
 		dotQ4KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
@@ -144,8 +144,8 @@ func dotK(t tensor.DType, w, a []byte, nb int) float32 {
 	return out[0]
 }
 
-// kPermBytes is the size of one activation block laid out by permActK.
-const kPermBytes = 576
+// kActBytes is the size of one activation block laid out by layoutActK.
+const kActBytes = 576
 
 // align64 returns b from its first 64-byte aligned byte on.
 func align64(b []byte) []byte {
@@ -163,12 +163,12 @@ func matVecK(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float32) 
 		return
 	}
 	bp := actBufs.Get().(*[]byte)
-	if cap(*bp) < nb*kPermBytes+64 {
-		*bp = make([]byte, nb*kPermBytes+64)
+	if cap(*bp) < nb*kActBytes+64 {
+		*bp = make([]byte, nb*kActBytes+64)
 	}
-	pa := align64(*bp)[:nb*kPermBytes]
+	pa := align64(*bp)[:nb*kActBytes]
 	_ = a[nb*q8KBytes-1]
-	permActK(&a[0], &pa[0], nb)
+	layoutActK(&a[0], &pa[0], nb)
 	kRows(t, w, rb, pa, nb, out)
 	actBufs.Put(bp)
 }

@@ -73,7 +73,7 @@
 //     of VPMADDUBSW (unsigned quants, signed activations) and VPMADDWD by
 //     the broadcast sub-block scale (Q6_K: scales picked per half by
 //     VPSHUFB); no transposes. The activations are copied once per MatVec
-//     (permActK) into a recycled 64-byte aligned buffer of 576 bytes per
+//     (layoutActK) into a recycled 64-byte aligned buffer of 576 bytes per
 //     block that also carries Q6_K's 32*Σa offset words; Dot is a one-row
 //     MatVec. The next super-block's scales and mins are unpacked ahead of
 //     this one's lanes; one assembly call covers all rows of a MatVec, and

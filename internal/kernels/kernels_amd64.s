@@ -490,7 +490,7 @@ q40done:
 
 // GROUPACC(aoff, wq, sc, acc) adds to the lane accumulator acc the
 // scaled lane dot of the 32 weight bytes wq with the activations at
-// aoff(DX) (permActK layout), scale pair dword
+// aoff(DX) (layoutActK layout), scale pair dword
 // sc(BX); clobbers Y7, Y8.
 #define GROUPACC(aoff, wq, sc, acc) \
 	VPMADDUBSW   aoff(DX), wq, Y7 \
@@ -500,7 +500,7 @@ q40done:
 
 // KSCALES(wo, ao, slot) unpacks the scales and mins (ggml's utmp
 // shuffle) of the Q4_K/Q5_K super-block at wo(SI), activations at
-// ao(DX) (kPermBytes layout): scale pairs sc|sc<<16 per group to
+// ao(DX) (kActBytes layout): scale pairs sc|sc<<16 per group to
 // 0(slot), d*yd to 32(slot), and the mins lanes X13 (see minLanes)
 // -= dmin*yd*mins. Clobbers X1-X4, X9-X11.
 #define KSCALES(wo, ao, slot) \
@@ -549,7 +549,7 @@ q40done:
 
 // func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 // out[r] = the Q4_K row at w + r*stride (nb >= 1 super-blocks) dotted
-// with Q8_K activations laid out by permActK, for r < rows
+// with Q8_K activations laid out by layoutActK, for r < rows
 // (rows >= 1), in ggml's generic order: sums[l] += d*float32(acc[l]) per
 // super-block, the mins lanes (minLanes), then their sum + sums[0] + ... + sums[7].
 // The next super-block's scales (KSCALES) are unpacked into the other
@@ -755,7 +755,7 @@ q6kloop:
 
 // Q6GROUP(aoff, wq, ss, off): as GROUPACC with the sub-block scales of
 // group off/32 of the half picked from ss (q6ScSel), minus 32*Σa per product pair
-// (precomputed by permActK at aoff+256).
+// (precomputed by layoutActK at aoff+256).
 #define Q6GROUP(aoff, wq, ss, off) \
 	VPMADDUBSW   aoff(DX), wq, wq \
 	VPSUBW       (256+aoff)(DX), wq, wq \
@@ -854,12 +854,12 @@ rsdone:
 	VZEROUPPER
 	RET
 
-// func permActK(src, dst *byte, nb int)
-// Copies nb Q8_K blocks to kPermBytes (576-byte) blocks: the 256 quants at
+// func layoutActK(src, dst *byte, nb int)
+// Copies nb Q8_K blocks to kActBytes (576-byte) blocks: the 256 quants at
 // 0, at 256+32g the words 32*(a[2k]+a[2k+1]) of group g (Q6_K's offset
 // term), the bsums at 512, the scale at 544. With dst 64-byte aligned
 // every 32-byte load of the kernels is aligned.
-TEXT ·permActK(SB), NOSPLIT, $0-24
+TEXT ·layoutActK(SB), NOSPLIT, $0-24
 	MOVQ src+0(FP), SI
 	MOVQ dst+8(FP), DI
 	MOVQ nb+16(FP), CX
