@@ -30,6 +30,11 @@ type PrefetchPair struct {
 	OnMBps    float64   `json:"on_miss_mb_per_s"`
 	OffMBps   float64   `json:"off_miss_mb_per_s"`
 	Precision float64   `json:"prefetch_precision"`
+	// OffShare is the share of the on runs' headline decode steps that
+	// the prefetch controller ran without prefetch; Decisions its
+	// decisions per on run.
+	OffShare  float64 `json:"on_prefetch_off_share"`
+	Decisions float64 `json:"on_prefetch_decisions"`
 }
 
 // Wins reports how many repeats had prefetch on at least as fast as off.
@@ -124,6 +129,8 @@ func makePair(k cellKey, reps []int, on, off map[int]*Scenario) PrefetchPair {
 	p.OnMBTok, p.OffMBTok = med(on, mbt), med(off, mbt)
 	p.OnMBps, p.OffMBps = med(on, bw), med(off, bw)
 	p.Precision = med(on, func(s *Scenario) float64 { return s.Precision })
+	p.OffShare = med(on, func(s *Scenario) float64 { return s.PrefetchOffShare })
+	p.Decisions = med(on, func(s *Scenario) float64 { return float64(s.PrefetchDecisions) })
 	return p
 }
 
@@ -134,14 +141,15 @@ func writePairs(p func(string, ...any), r *Result) {
 	}
 	p("## Prefetch on/off, paired")
 	p("")
-	p("Medians over %d interleaved repeat(s) per cell (order alternating); ratio is the median of the per-repeat on/off decode ratios, wins the repeats where on was at least as fast. Storage probe (O_DIRECT, one expert): %s.", r.Setup.Repeats, mbps(expertDiskBW(r.Probes.Storage)/1e6))
+	p("Medians over %d interleaved repeat(s) per cell (order alternating); ratio is the median of the per-repeat on/off decode ratios, wins the repeats where on was at least as fast; ctl off is the share of the on runs' decode tokens the prefetch controller ran without prefetch, and its decisions per run. Storage probe (O_DIRECT, one expert): %s.", r.Setup.Repeats, mbps(expertDiskBW(r.Probes.Storage)/1e6))
 	p("")
-	p("| budget | pager | decode on/off tok/s | ratio | wins | stall on/off ms/tok | hit on/off | MB/tok on/off | miss read bw on/off | precision |")
-	p("|---|---|---|---|---|---|---|---|---|---|")
+	p("| budget | pager | decode on/off tok/s | ratio | wins | stall on/off ms/tok | hit on/off | MB/tok on/off | miss read bw on/off | precision | ctl off (decisions) |")
+	p("|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, x := range r.Pairs {
-		p("| %g%% | %s | %.2f / %.2f | **%.3f** | %d/%d | %.1f / %.1f | %.1f%% / %.1f%% | %.1f / %.1f | %s / %s | %.0f%% |",
+		p("| %g%% | %s | %.2f / %.2f | **%.3f** | %d/%d | %.1f / %.1f | %.1f%% / %.1f%% | %.1f / %.1f | %s / %s | %.0f%% | %.0f%% (%g) |",
 			100*x.Fraction, x.Pager, x.OnTPS, x.OffTPS, x.Ratio, x.Wins(), x.Repeats, x.OnStall, x.OffStall,
-			100*x.OnHit, 100*x.OffHit, x.OnMBTok, x.OffMBTok, mbps(x.OnMBps), mbps(x.OffMBps), 100*x.Precision)
+			100*x.OnHit, 100*x.OffHit, x.OnMBTok, x.OffMBTok, mbps(x.OnMBps), mbps(x.OffMBps), 100*x.Precision,
+			100*x.OffShare, x.Decisions)
 	}
 	p("")
 }

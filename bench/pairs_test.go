@@ -62,3 +62,21 @@ func TestPrefetchPairs(t *testing.T) {
 		t.Errorf("ratio %.3f wins %d (ratios %v)", p.Ratio, p.Wins(), p.Ratios)
 	}
 }
+
+// TestPrefetchPairsController: the pair carries the on runs' median share
+// of decode steps the controller ran without prefetch and its decisions.
+func TestPrefetchPairsController(t *testing.T) {
+	sc := func(pf bool, rep int, share float64, dec uint64) Scenario {
+		return Scenario{Fraction: 0.25, Pager: "direct", Prefetch: pf, Repeat: rep, DecodeTPS: 2,
+			PrefetchOffShare: share, PrefetchDecisions: dec}
+	}
+	scs := []Scenario{
+		sc(true, 0, 0.8, 1), sc(false, 0, 0, 0),
+		sc(false, 1, 0, 0), sc(true, 1, 0.1, 2),
+		sc(true, 2, 0.2, 1), sc(false, 2, 0, 0),
+	}
+	ps := prefetchPairs(scs)
+	if len(ps) != 1 || ps[0].OffShare != 0.2 || ps[0].Decisions != 1 {
+		t.Fatalf("pairs %+v, want off share 0.2 and 1 decision", ps)
+	}
+}

@@ -98,6 +98,9 @@ type Phase struct {
 	Misses      uint64  `json:"misses"`
 	BytesRead   int64   `json:"bytes_read"`
 	StallSec    float64 `json:"stall_s"`
+	// PrefetchOff counts the decode steps the prefetch controller ran
+	// without prefetch.
+	PrefetchOff int `json:"prefetch_off_steps"`
 }
 
 // Scenario is one (budget, pager, prefetch) cell.
@@ -123,6 +126,11 @@ type Scenario struct {
 	Precision     float64 `json:"prefetch_precision"`
 	Recall        float64 `json:"prefetch_recall"`
 	MissMBps      float64 `json:"miss_mb_per_s"` // expert bytes read / time a load was in flight, all phases
+	// PrefetchOffShare is the share of the headline decode steps the
+	// prefetch controller ran without prefetch; PrefetchDecisions its
+	// decisions over all phases.
+	PrefetchOffShare  float64 `json:"prefetch_off_share"`
+	PrefetchDecisions uint64  `json:"prefetch_decisions"`
 	// Predicted uses the assumed hit-rate curve; PredictedAtHit the
 	// measured hit rate (isolating the bandwidth model).
 	Predicted      Prediction `json:"predicted"`

@@ -71,6 +71,7 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 	}
 	st := m.Stats()
 	sc.Precision, sc.Recall = st.Precision, st.Recall
+	sc.PrefetchDecisions = st.PrefetchDecisions
 	// Storage bandwidth the expert loads achieved: bytes over the time at
 	// least one load was in flight (stall would overstate it when loads
 	// overlap compute).
@@ -95,6 +96,7 @@ func runPhase(ctx context.Context, m *edge.Model, prompt []int32, tokens int) (P
 			ph.Misses += d.Misses
 			ph.BytesRead += d.BytesRead
 			ph.StallSec += d.Stall.Seconds()
+			ph.PrefetchOff += int(d.PrefetchOffTokens)
 		}}
 	st, err := s.Generate(ctx, prompt, opts, func(int32) bool { return true })
 	if err != nil {
@@ -111,19 +113,21 @@ func summarize(sc *Scenario) {
 	var hits, misses uint64
 	var bytes int64
 	var stall float64
-	steps := 0
+	steps, off := 0, 0
 	for _, p := range sc.Phases {
 		switch p.Kind {
 		case "cold":
 			sc.ColdDecodeTPS, sc.ColdPrefill = p.DecodeTPS, p.PrefillTPS
 		case "rotating":
 			dec, pre = append(dec, p.DecodeTPS), append(pre, p.PrefillTPS)
+			off += p.PrefetchOff
 			hits, misses, bytes, stall, steps = hits+p.Hits, misses+p.Misses, bytes+p.BytesRead, stall+p.StallSec, steps+p.DecodeSteps
 		}
 	}
 	if len(dec) == 0 { // no rotating prompts: the cold one is all there is
 		for _, p := range sc.Phases {
 			dec, pre = append(dec, p.DecodeTPS), append(pre, p.PrefillTPS)
+			off += p.PrefetchOff
 			hits, misses, bytes, stall, steps = hits+p.Hits, misses+p.Misses, bytes+p.BytesRead, stall+p.StallSec, steps+p.DecodeSteps
 		}
 	}
@@ -132,6 +136,7 @@ func summarize(sc *Scenario) {
 	if steps > 0 {
 		sc.MBPerToken = float64(bytes) / float64(steps) / 1e6
 		sc.StallMsToken = 1000 * stall / float64(steps)
+		sc.PrefetchOffShare = float64(off) / float64(steps)
 	}
 }
 

@@ -45,6 +45,9 @@ func BenchmarkDecode(b *testing.B) {
 // TestDecodeDoesNotAllocate: a decode step with every expert cached makes
 // no heap allocation.
 func TestDecodeDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	path := writeTinyModel(t, tensor.Q4_K)
 	m, err := Open(path, Config{Budget: 8 << 30, Context: 512})
 	if err != nil {

@@ -12,7 +12,8 @@ import (
 
 // Session is one conversation with a model: the KV cache and the tokens in
 // it, so a new prompt that extends the previous one reuses the cached
-// prefix. Not safe for concurrent use.
+// prefix. Not safe for concurrent use; several Sessions of one Model may run
+// concurrently (their forwards take turns).
 type Session struct {
 	m      *Model
 	s      *model.Session
@@ -184,11 +185,21 @@ func (s *Session) prefill(ctx context.Context, prompt []int32, chunk int, st *St
 	return nil
 }
 
+// feed runs toks under the Model's forward lock and reports a decode
+// token's duration (the forward alone: not the wait for the lock nor the
+// time between tokens) to the prefetch controller.
 func (s *Session) feed(ctx context.Context, toks []int32) error {
+	m := s.m
+	m.fwd.Lock()
+	defer m.fwd.Unlock()
+	start := time.Now()
 	if err := s.s.Forward(ctx, toks, s.logits, false); err != nil {
 		// the model session may hold a partial batch; forget it
 		s.s.Truncate(len(s.tokens))
 		return err
+	}
+	if len(toks) == 1 && m.pre != nil {
+		m.pre.decodeDone(time.Since(start))
 	}
 	s.tokens = append(s.tokens, toks...)
 	return nil

@@ -40,6 +40,13 @@ type Config struct {
 	// Prefetch is how many layers ahead the router predictions look; 0
 	// means the default of 1, negative disables prefetch.
 	Prefetch int
+	// PrefetchFixed keeps prefetch on for every decode token. When false
+	// (the default) a controller times decode tokens (forwards of one token
+	// run through a Session), alternating windows with prefetch on and
+	// off, and keeps it off for a while when off was measurably faster;
+	// prefill chunks always prefetch. For tests and experiments that need
+	// prefetch's effect alone. No effect when Prefetch is negative.
+	PrefetchFixed bool
 	// CachePolicy is "lru" (default), "lfu", "arc" or "protect-lfu".
 	CachePolicy string
 	// IOWorkers is the number of prefetch I/O goroutines; 0 means 2.
@@ -77,7 +84,10 @@ func (c *Config) defaults(m *model.Config) {
 
 // Model is an open model file with its memory plan, pager and expert
 // cache. Close releases everything; sessions must not be used after Close.
-// Safe for concurrent use by several sessions.
+// Safe for concurrent use by several Sessions (NewChatSession): their
+// forwards run one at a time, since the prefetcher follows one forward and
+// its controller times them. Sessions from NewSession bypass that lock and
+// must not run forwards concurrently with any other session of the Model.
 type Model struct {
 	Path  string
 	File  *gguf.File
@@ -91,6 +101,8 @@ type Model struct {
 	loads *loadPool
 	src   *expertSource
 	pool  *parallel.Pool
+	// fwd serializes the forwards of the Model's Sessions.
+	fwd sync.Mutex
 
 	tokOnce sync.Once
 	tok     *tokenizer.Tokenizer
@@ -264,7 +276,7 @@ func (m *Model) installHooks() {
 		return
 	}
 	if m.cfg.Prefetch > 0 {
-		m.pre = newPrefetcher(m.Model, m.cache, m.cfg.Prefetch)
+		m.pre = newPrefetcher(m.Model, m.cache, m.cfg.Prefetch, m.cfg.PrefetchFixed)
 		m.Model.Hooks.BeforeLayer = m.pre.beforeLayer
 		m.Model.Hooks.Routed = m.pre.routed
 	}
@@ -300,7 +312,9 @@ func (m *Model) Close() error {
 }
 
 // NewSession starts a sequence with room for ctx positions (0: the
-// configured context).
+// configured context). Its forwards are not serialized with other
+// sessions' nor timed by the prefetch controller (prefetch stays on);
+// NewChatSession's are.
 func (m *Model) NewSession(ctx int) *model.Session {
 	if ctx <= 0 {
 		ctx = m.cfg.Context

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"sync"
+	"time"
 
 	"github.com/edgemoe/edgemoe/expertcache"
 	"github.com/edgemoe/edgemoe/internal/model"
@@ -14,7 +15,10 @@ import (
 // ones. It does no prediction work for a layer whose experts are all
 // resident (nothing it could predict can miss) or that has not missed for a
 // while, and stops issuing loads for a layer whose recent precision is low
-// (see governor). It runs on the forward goroutine.
+// (see governor). For decode tokens (forwards of one token) a controller
+// (prefetchCtl) that times them decides whether it works at all; prefill
+// chunks always prefetch. It runs on the forward goroutine: the Model runs
+// one forward at a time.
 type prefetcher struct {
 	m     *model.Model
 	c     *expertcache.Cache
@@ -27,6 +31,12 @@ type prefetcher struct {
 	predicted [][]bool // [layer][expert]: predicted for the current batch
 	scored    []bool   // [layer]: predictions were made for the current batch
 	gov       *governor
+	// ctl decides per decode token; nil keeps prefetch on
+	// (Config.PrefetchFixed).
+	ctl *prefetchCtl
+	// skip is set for a decode token the controller runs without
+	// prefetch: no prediction, no scoring, nothing fed to the governor.
+	skip bool
 
 	mu    sync.Mutex
 	stats []PredictionStats // per layer
@@ -45,7 +55,7 @@ type PredictionStats struct {
 	Correct   uint64 `json:"correct"`
 }
 
-func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int) *prefetcher {
+func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int, fixed bool) *prefetcher {
 	cfg := m.Cfg
 	p := &prefetcher{m: m, c: c, depth: depth, maxTokens: 16, p: m.NewPredictor(),
 		sel: make([]int32, cfg.ExpertsUsed), predicted: make([][]bool, cfg.Layers),
@@ -57,11 +67,27 @@ func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int) *prefetcher 
 		}
 	}
 	p.keep = p.later
+	if !fixed {
+		p.ctl = newPrefetchCtl()
+	}
 	return p
+}
+
+// decodeDone reports the duration of a decode token's forward (one token,
+// the Model's forward lock held) to the controller.
+func (p *prefetcher) decodeDone(d time.Duration) {
+	if p.ctl != nil {
+		p.ctl.done(d)
+	}
 }
 
 // beforeLayer predicts layers l..l+depth-1 from the state entering layer l.
 func (p *prefetcher) beforeLayer(l int, x []float32, T int) {
+	// The arm changes only between forwards, so every layer of a forward
+	// sees the same one.
+	if p.skip = T == 1 && p.ctl != nil && !p.ctl.prefetch(); p.skip {
+		return
+	}
 	E := p.m.Cfg.Embd
 	first := max(0, T-p.maxTokens)
 	for d := 0; d < p.depth; d++ {
@@ -92,7 +118,7 @@ func (p *prefetcher) beforeLayer(l int, x []float32, T int) {
 // governor and cancels the queued prefetches that can no longer help.
 func (p *prefetcher) routed(l int, sel []int32) {
 	pred := p.predicted[l]
-	if pred == nil {
+	if pred == nil || p.skip {
 		return
 	}
 	p.gov.routedMisses(l, p.c.LayerMisses(int32(l)))

@@ -35,7 +35,12 @@ type PagingStats struct {
 	PrefetchDropped   uint64  `json:"prefetch_dropped"`
 	Precision         float64 `json:"prefetch_precision"`
 	Recall            float64 `json:"prefetch_recall"`
-	BytesRead         int64   `json:"expert_bytes_read"`
+	// PrefetchOffTokens counts the decode tokens the prefetch controller
+	// ran without prefetch (exploring or having found off faster);
+	// PrefetchDecisions the explorations it completed.
+	PrefetchOffTokens uint64 `json:"prefetch_off_tokens"`
+	PrefetchDecisions uint64 `json:"prefetch_decisions"`
+	BytesRead         int64  `json:"expert_bytes_read"`
 	// Stall is the time the forward pass waited for experts; LoadTime the
 	// time loads took (summed over parallel loads).
 	Stall    time.Duration `json:"io_stall_ns"`
@@ -76,6 +81,9 @@ func (m *Model) Stats() PagingStats {
 	var pred []PredictionStats
 	if m.pre != nil {
 		pred = m.pre.snapshot()
+		if c := m.pre.ctl; c != nil {
+			s.PrefetchOffTokens, s.PrefetchDecisions = c.offTokens.Load(), c.decisions.Load()
+		}
 	}
 	var tp, tc, ta uint64
 	for l, ls := range c.Layers {
@@ -114,6 +122,8 @@ func (s PagingStats) Sub(prev PagingStats) PagingStats {
 	d.PrefetchWasted -= prev.PrefetchWasted
 	d.PrefetchCancelled -= prev.PrefetchCancelled
 	d.PrefetchDropped -= prev.PrefetchDropped
+	d.PrefetchOffTokens -= prev.PrefetchOffTokens
+	d.PrefetchDecisions -= prev.PrefetchDecisions
 	d.BytesRead -= prev.BytesRead
 	d.Stall -= prev.Stall
 	d.LoadTime -= prev.LoadTime

@@ -266,10 +266,10 @@ func reportStats(st edge.Stats, g *genFlags, stderr io.Writer) error {
 		st.GeneratedTokens, st.GenTime.Seconds(), st.GenTPS(), st.TimeToFirst.Seconds(), st.StopReason)
 	p := st.Paging
 	toks := float64(max(st.PromptTokens-st.CachedTokens+st.GeneratedTokens, 1))
-	fmt.Fprintf(stderr, "paging: budget %s, expert cache %s (peak %s) | hit rate %.1f%% (%d hits, %d misses) | %.1f MiB read per token at %.0f MB/s | I/O stall %.2fs | prefetch %d issued, %d used, %d wasted, %d cancelled, precision %.0f%%, recall %.0f%% | major faults %d | peak RSS %s\n",
+	fmt.Fprintf(stderr, "paging: budget %s, expert cache %s (peak %s) | hit rate %.1f%% (%d hits, %d misses) | %.1f MiB read per token at %.0f MB/s | I/O stall %.2fs | prefetch %d issued, %d used, %d wasted, %d cancelled, precision %.0f%%, recall %.0f%%, off for %d decode tokens (%d decisions) | major faults %d | peak RSS %s\n",
 		human(p.Budget), human(p.ExpertCacheBudget), human(p.ExpertCachePeak), 100*p.HitRate, p.Hits, p.Misses,
 		float64(p.BytesRead)/toks/(1<<20), p.IOBandwidth()/1e6, p.Stall.Seconds(), p.PrefetchIssued, p.PrefetchUsed, p.PrefetchWasted,
-		p.PrefetchCancelled, 100*p.Precision, 100*p.Recall, p.MajorFaults, human(p.PeakRSS))
+		p.PrefetchCancelled, 100*p.Precision, 100*p.Recall, p.PrefetchOffTokens, p.PrefetchDecisions, p.MajorFaults, human(p.PeakRSS))
 	if *g.statsJSON == "" {
 		return nil
 	}

@@ -215,7 +215,8 @@ func pagingOf(m *edge.Model) func() server.Paging {
 			ExpertCacheBudget: p.ExpertCacheBudget, ExpertCacheUsed: p.ExpertCacheUsed,
 			Hits: p.Hits, Misses: p.Misses, Evictions: p.Evictions,
 			PrefetchIssued: p.PrefetchIssued, PrefetchUsed: p.PrefetchUsed, PrefetchWasted: p.PrefetchWasted,
-			PrefetchCancelled: p.PrefetchCancelled, Precision: p.Precision, Recall: p.Recall,
+			PrefetchCancelled: p.PrefetchCancelled, PrefetchOffTokens: p.PrefetchOffTokens,
+			PrefetchDecisions: p.PrefetchDecisions, Precision: p.Precision, Recall: p.Recall,
 			BytesRead: p.BytesRead, Stall: p.Stall, MajorFaults: p.MajorFaults}
 	}
 }

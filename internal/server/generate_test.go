@@ -356,10 +356,13 @@ func TestMetrics(t *testing.T) {
 		t.Error("paging series without a Paging source")
 	}
 	_, ts = newTest(t, func(c *Config) {
-		c.Paging = func() Paging { return Paging{Hits: 7, Budget: 1 << 30, Precision: 0.5} }
+		c.Paging = func() Paging {
+			return Paging{Hits: 7, Budget: 1 << 30, Precision: 0.5, PrefetchOffTokens: 24, PrefetchDecisions: 1}
+		}
 	})
 	m = scrape(t, ts.URL)
-	for _, want := range []string{"edgemoe_expert_cache_hits_total 7", "edgemoe_memory_budget_bytes 1.073741824e+09", "edgemoe_prefetch_precision_ratio 0.5"} {
+	for _, want := range []string{"edgemoe_expert_cache_hits_total 7", "edgemoe_memory_budget_bytes 1.073741824e+09", "edgemoe_prefetch_precision_ratio 0.5",
+		"edgemoe_prefetch_off_tokens_total 24", "edgemoe_prefetch_decisions_total 1"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)
 		}

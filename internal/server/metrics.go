@@ -22,6 +22,10 @@ type Paging struct {
 	PrefetchUsed      uint64
 	PrefetchWasted    uint64
 	PrefetchCancelled uint64
+	// PrefetchOffTokens counts decode tokens the prefetch controller ran
+	// without prefetch; PrefetchDecisions its completed explorations.
+	PrefetchOffTokens uint64
+	PrefetchDecisions uint64
 	Precision         float64 // prefetch precision, 0..1
 	Recall            float64 // prefetch recall, 0..1
 	BytesRead         int64   // expert bytes read since open
@@ -131,6 +135,8 @@ func newPagingCollector(read func() Paging) *pagingCollector {
 	add("edgemoe_prefetch_used_total", "Prefetched experts that were then used.", counter, func(p *Paging) float64 { return float64(p.PrefetchUsed) })
 	add("edgemoe_prefetch_wasted_total", "Prefetched experts evicted unused.", counter, func(p *Paging) float64 { return float64(p.PrefetchWasted) })
 	add("edgemoe_prefetch_cancelled_total", "Prefetches cancelled once the real routing was known.", counter, func(p *Paging) float64 { return float64(p.PrefetchCancelled) })
+	add("edgemoe_prefetch_off_tokens_total", "Decode tokens the prefetch controller ran without prefetch (exploring, or off measured faster).", counter, func(p *Paging) float64 { return float64(p.PrefetchOffTokens) })
+	add("edgemoe_prefetch_decisions_total", "On/off decisions of the prefetch controller.", counter, func(p *Paging) float64 { return float64(p.PrefetchDecisions) })
 	add("edgemoe_prefetch_precision_ratio", "Share of predicted experts the layer then used.", gauge, func(p *Paging) float64 { return p.Precision })
 	add("edgemoe_prefetch_recall_ratio", "Share of used experts that had been predicted.", gauge, func(p *Paging) float64 { return p.Recall })
 	add("edgemoe_major_faults_total", "Major page faults of the process.", counter, func(p *Paging) float64 { return float64(p.MajorFaults) })
