@@ -45,37 +45,47 @@ func elemF32(b []byte, i int) float32 {
 func elemF16(b []byte, i int) float32  { return f16Tab[binary.LittleEndian.Uint16(b[2*i:])] }
 func elemBF16(b []byte, i int) float32 { return bf16(binary.LittleEndian.Uint16(b[2*i:])) }
 
-// lanesMatVec builds the float matVecF32 of a lanes kernel: 4 rows per
-// call, leftover rows with stride 0 (four copies of one row), then the
-// canonical reduction and the in-order tail of each row.
+// The 4-row kernels run rows r, r+q, r+2q and r+3q together (q = n/4
+// for n rows, r < q): four memory streams far apart, which DRAM serves
+// much faster than four adjacent rows (one stream, or a few pages read
+// in a confusing order); the last n-4q rows run alone (stride 0, four
+// copies of one row). Their prefetches run ahead within each row.
+
+// scatter4 stores the results o4 of rows r, r+q, r+2q, r+3q.
+func scatter4(out []float32, r, q int, o4 *[4]float32) {
+	out[r], out[r+q], out[r+2*q], out[r+3*q] = o4[0], o4[1], o4[2], o4[3]
+}
+
+// lanesMatVec builds the float matVecF32 of a lanes kernel (4 rows per
+// call, see scatter4), then the canonical reduction and the in-order
+// tail of each row.
 func lanesMatVec(t tensor.DType, w []byte, rb int, x []float32, out []float32) {
-	{
-		n := len(x)
-		n8 := n &^ 7
-		for r := 0; r < len(out); r += 4 {
-			var acc [32]float32
-			m := min(4, len(out)-r)
-			if n8 > 0 {
-				if m == 4 {
-					lanes(t, &w[r*rb], rb, &x[0], n8, &acc)
-				} else {
-					for i := 0; i < m; i++ {
-						var one [32]float32
-						lanes(t, &w[(r+i)*rb], 0, &x[0], n8, &one)
-						copy(acc[8*i:8*i+8], one[:8])
-					}
-				}
-			}
-			for i := 0; i < m; i++ {
-				l := (*lanes8)(acc[8*i:])
-				s := l.sum()
-				row := w[(r+i)*rb : (r+i+1)*rb]
-				for j := n8; j < n; j++ {
-					s += float32(elem(t, row, j) * x[j])
-				}
-				out[r+i] = s
-			}
+	n := len(x)
+	n8 := n &^ 7
+	q := len(out) / 4
+	finish := func(r int, acc []float32) {
+		s := (*lanes8)(acc).sum()
+		row := w[r*rb : (r+1)*rb]
+		for j := n8; j < n; j++ {
+			s += float32(elem(t, row, j) * x[j])
 		}
+		out[r] = s
+	}
+	for r := 0; r < q; r++ {
+		var acc [32]float32
+		if n8 > 0 {
+			lanes(t, &w[r*rb], q*rb, &x[0], n8, &acc)
+		}
+		for i := 0; i < 4; i++ {
+			finish(r+i*q, acc[8*i:])
+		}
+	}
+	for r := 4 * q; r < len(out); r++ {
+		var acc [32]float32
+		if n8 > 0 {
+			lanes(t, &w[r*rb], 0, &x[0], n8, &acc)
+		}
+		finish(r, acc[:])
 	}
 }
 
@@ -93,23 +103,22 @@ func dotF32F32Accel(a, b []float32) float32 {
 	return s
 }
 
-// rows4MatVec is the matVec of the 4-row kernels; leftover rows run with
-// stride 0 (four copies of one row).
+// rows4MatVec is the matVec of the 4-row kernels (see scatter4).
 func rows4MatVec(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float32) {
-	{
-		if nb == 0 {
-			clear(out)
-			return
-		}
-		r := 0
-		for ; r+4 <= len(out); r += 4 {
-			rows4(t, &w[r*rb], rb, &a[0], nb, (*[4]float32)(out[r:]))
-		}
-		for ; r < len(out); r++ {
-			var o4 [4]float32
-			rows4(t, &w[r*rb], 0, &a[0], nb, &o4)
-			out[r] = o4[0]
-		}
+	if nb == 0 {
+		clear(out)
+		return
+	}
+	q := len(out) / 4
+	for r := 0; r < q; r++ {
+		var o4 [4]float32
+		rows4(t, &w[r*rb], q*rb, &a[0], nb, &o4)
+		scatter4(out, r, q, &o4)
+	}
+	for r := 4 * q; r < len(out); r++ {
+		var o4 [4]float32
+		rows4(t, &w[r*rb], 0, &a[0], nb, &o4)
+		out[r] = o4[0]
 	}
 }
 

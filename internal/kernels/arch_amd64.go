@@ -48,6 +48,15 @@ func dotQ5KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, sc
 func dotQ6KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 
 //go:noescape
+func dotQ4Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32, scratch *[128]uint32)
+
+//go:noescape
+func dotQ5Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32, scratch *[128]uint32)
+
+//go:noescape
+func dotQ6Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32)
+
+//go:noescape
 func layoutActK(src, dst *byte, nb int)
 
 //go:noescape
@@ -94,7 +103,7 @@ const q40PrepBytes = 128
 
 // matVecQ4_0 prepares the Q8_0 activations once (prepQ8_0, into a
 // recycled 64-byte aligned buffer) and runs dotQ4_0P4 on 4 rows at a
-// time; leftover rows run with stride 0 (four copies of one row).
+// time (see scatter4).
 func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 	if nb == 0 || len(out) == 0 {
 		clear(out)
@@ -108,11 +117,13 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 	pa := align64(*bp)[:n]
 	_, _ = a[nb*q8_0Bytes-1], w[len(out)*rb-1]
 	prepQ8_0(&a[0], &pa[0], nb)
-	r := 0
-	for ; r+4 <= len(out); r += 4 {
-		dotQ4_0P4(&w[r*rb], rb, &pa[0], nb, (*[4]float32)(out[r:]))
+	q := len(out) / 4
+	for r := 0; r < q; r++ {
+		var o4 [4]float32
+		dotQ4_0P4(&w[r*rb], q*rb, &pa[0], nb, &o4)
+		scatter4(out, r, q, &o4)
 	}
-	for ; r < len(out); r++ {
+	for r := 4 * q; r < len(out); r++ {
 		var o4 [4]float32
 		dotQ4_0P4(&w[r*rb], 0, &pa[0], nb, &o4)
 		out[r] = o4[0]
@@ -120,20 +131,38 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 	actBufs.Put(bp)
 }
 
-// kRows runs the kernel of K-quant type t on len(out) >= 1 rows of rb
+// kRows runs the kernels of K-quant type t on len(out) >= 1 rows of rb
 // bytes (nb >= 1 super-blocks each) against activations pa laid out by
-// layoutActK. The kernels keep two 64-byte slots of per-super-block
-// scales in scratch, filled one super-block ahead.
+// layoutActK: the x4 kernel on rows r, r+q, r+2q, r+3q (see scatter4),
+// the Rows kernel on the rows left over.
 func kRows(t tensor.DType, w []byte, rb int, pa []byte, nb int, out []float32) {
-	var scratch [32]uint32
+	var scratch [128]uint32
 	_, _ = w[len(out)*rb-1], pa[nb*kActBytes-1]
+	q := len(out) / 4
+	for r := 0; r < q; r++ {
+		var o4 [4]float32
+		switch t {
+		case tensor.Q4_K:
+			dotQ4Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4, &scratch)
+		case tensor.Q5_K:
+			dotQ5Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4, &scratch)
+		default:
+			dotQ6Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4)
+		}
+		scatter4(out, r, q, &o4)
+	}
+	r := 4 * q
+	if r == len(out) {
+		return
+	}
+	s1 := (*[32]uint32)(scratch[:32])
 	switch t {
 	case tensor.Q4_K:
-		dotQ4KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
+		dotQ4KRows(&w[r*rb], rb, &pa[0], nb, &out[r], len(out)-r, s1)
 	case tensor.Q5_K:
-		dotQ5KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
+		dotQ5KRows(&w[r*rb], rb, &pa[0], nb, &out[r], len(out)-r, s1)
 	default:
-		dotQ6KRows(&w[0], rb, &pa[0], nb, &out[0], len(out), &scratch)
+		dotQ6KRows(&w[r*rb], rb, &pa[0], nb, &out[r], len(out)-r, s1)
 	}
 }
 

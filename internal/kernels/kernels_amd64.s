@@ -29,18 +29,34 @@ GLOBL q6ScSel<>(SB), RODATA|NOPTR, $128
 
 // Q4_K/Q5_K scale unpacking: bytes u0 (4-7), u2 (12-15), u1 (8-11), u2;
 // their low-bit masks; u0 and u1 under sc[4..7] and m[4..7]; bits 4-5.
+// Each is repeated in both 128-bit lanes (KSCALES2 unpacks two rows).
 DATA kScLo<>+0(SB)/8, $0x0b0a090803020100
 DATA kScLo<>+8(SB)/8, $0x0b0a090807060504
-GLOBL kScLo<>(SB), RODATA|NOPTR, $16
+DATA kScLo<>+16(SB)/8, $0x0b0a090803020100
+DATA kScLo<>+24(SB)/8, $0x0b0a090807060504
+GLOBL kScLo<>(SB), RODATA|NOPTR, $32
 DATA kScMask<>+0(SB)/8, $0x0f0f0f0f3f3f3f3f
 DATA kScMask<>+8(SB)/8, $0x0f0f0f0f3f3f3f3f
-GLOBL kScMask<>(SB), RODATA|NOPTR, $16
+DATA kScMask<>+16(SB)/8, $0x0f0f0f0f3f3f3f3f
+DATA kScMask<>+24(SB)/8, $0x0f0f0f0f3f3f3f3f
+GLOBL kScMask<>(SB), RODATA|NOPTR, $32
 DATA kScHi<>+0(SB)/8, $0x0302010080808080
 DATA kScHi<>+8(SB)/8, $0x0706050480808080
-GLOBL kScHi<>(SB), RODATA|NOPTR, $16
+DATA kScHi<>+16(SB)/8, $0x0302010080808080
+DATA kScHi<>+24(SB)/8, $0x0706050480808080
+GLOBL kScHi<>(SB), RODATA|NOPTR, $32
 DATA kSc30<>+0(SB)/8, $0x3030303030303030
 DATA kSc30<>+8(SB)/8, $0x3030303030303030
-GLOBL kSc30<>(SB), RODATA|NOPTR, $16
+DATA kSc30<>+16(SB)/8, $0x3030303030303030
+DATA kSc30<>+24(SB)/8, $0x3030303030303030
+GLOBL kSc30<>(SB), RODATA|NOPTR, $32
+
+// Bytes of 0x10: Q5_K's fifth bit.
+DATA kBit4<>+0(SB)/8, $0x1010101010101010
+DATA kBit4<>+8(SB)/8, $0x1010101010101010
+DATA kBit4<>+16(SB)/8, $0x1010101010101010
+DATA kBit4<>+24(SB)/8, $0x1010101010101010
+GLOBL kBit4<>(SB), RODATA|NOPTR, $32
 
 // func lanesF32x4(w *byte, stride int, x *float32, n8 int, acc *[32]float32)
 // acc[8r+l] += Σ_k w_r[8k+l]*x[8k+l] for rows r < 4 at w + r*stride,
@@ -53,8 +69,6 @@ TEXT ·lanesF32x4(SB), NOSPLIT, $0-40
 	MOVQ acc+32(FP), DI
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VMOVUPS 0(DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -63,10 +77,10 @@ TEXT ·lanesF32x4(SB), NOSPLIT, $0-40
 	JZ   f32done
 
 f32loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	VMOVUPS (DX), Y8
 	VMULPS  (SI), Y8, Y4
 	VMULPS  (SI)(R8*1), Y8, Y5
@@ -78,8 +92,6 @@ f32loop:
 	VADDPS  Y7, Y3, Y3
 	ADDQ    $32, SI
 	ADDQ    $32, R9
-	ADDQ    $32, R11
-	ADDQ    $32, R12
 	ADDQ    $32, DX
 	DECQ    CX
 	JNZ     f32loop
@@ -102,8 +114,6 @@ TEXT ·lanesF16x4(SB), NOSPLIT, $0-40
 	MOVQ acc+32(FP), DI
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VMOVUPS 0(DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -112,10 +122,10 @@ TEXT ·lanesF16x4(SB), NOSPLIT, $0-40
 	JZ   f16done
 
 f16loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	VMOVUPS   (DX), Y8
 	VCVTPH2PS (SI), Y4
 	VCVTPH2PS (SI)(R8*1), Y5
@@ -131,8 +141,6 @@ f16loop:
 	VADDPS    Y7, Y3, Y3
 	ADDQ      $16, SI
 	ADDQ      $16, R9
-	ADDQ      $16, R11
-	ADDQ      $16, R12
 	ADDQ      $32, DX
 	DECQ      CX
 	JNZ       f16loop
@@ -155,8 +163,6 @@ TEXT ·lanesBF16x4(SB), NOSPLIT, $0-40
 	MOVQ acc+32(FP), DI
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VMOVUPS 0(DI), Y0
 	VMOVUPS 32(DI), Y1
 	VMOVUPS 64(DI), Y2
@@ -165,10 +171,10 @@ TEXT ·lanesBF16x4(SB), NOSPLIT, $0-40
 	JZ   bf16done
 
 bf16loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	VMOVUPS   (DX), Y8
 	VPMOVZXWD (SI), Y4
 	VPMOVZXWD (SI)(R8*1), Y5
@@ -188,8 +194,6 @@ bf16loop:
 	VADDPS    Y7, Y3, Y3
 	ADDQ      $16, SI
 	ADDQ      $16, R9
-	ADDQ      $16, R11
-	ADDQ      $16, R12
 	ADDQ      $32, DX
 	DECQ      CX
 	JNZ       bf16loop
@@ -237,8 +241,6 @@ TEXT ·dotQ8_0x4(SB), NOSPLIT, $0-40
 	MOVQ nb+24(FP), CX
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $15, Y15, Y15 // words of 1
 	VXORPS   X14, X14, X14
@@ -246,10 +248,10 @@ TEXT ·dotQ8_0x4(SB), NOSPLIT, $0-40
 	JZ       q80done
 
 q80loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	VMOVDQU 2(DX), Y13
 	VMOVDQU 2(SI), Y4
 	VMOVDQU 2(SI)(R8*1), Y5
@@ -283,8 +285,6 @@ q80loop:
 	VADDPS    X0, X14, X14
 	ADDQ      $34, SI
 	ADDQ      $34, R9
-	ADDQ      $34, R11
-	ADDQ      $34, R12
 	ADDQ      $34, DX
 	DECQ      CX
 	JNZ       q80loop
@@ -427,8 +427,6 @@ TEXT ·dotQ4_0P4(SB), NOSPLIT, $0-40
 	MOVQ nb+24(FP), CX
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $15, Y15, Y15 // words of 1
 	VPCMPEQW Y11, Y11, Y11
@@ -439,18 +437,16 @@ TEXT ·dotQ4_0P4(SB), NOSPLIT, $0-40
 	JZ       q40tail
 
 q40loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	Q40PAIR(18)
 	VADDPS       X0, X14, X14
 	VEXTRACTF128 $1, Y0, X0
 	VADDPS       X0, X14, X14
 	ADDQ $36, SI
 	ADDQ $36, R9
-	ADDQ $36, R11
-	ADDQ $36, R12
 	ADDQ $128, DX
 	DECQ CX
 	JNZ  q40loop
@@ -488,26 +484,34 @@ q40done:
 	VADDSS       X1, acc, acc \
 	VMOVSS       acc, dst
 
-// GROUPACC(aoff, wq, sc, acc) adds to the lane accumulator acc the
-// scaled lane dot of the 32 weight bytes wq with the activations at
-// aoff(DX) (layoutActK layout), scale pair dword
-// sc(BX); clobbers Y7, Y8.
-#define GROUPACC(aoff, wq, sc, acc) \
-	VPMADDUBSW   aoff(DX), wq, Y7 \
-	VPBROADCASTD sc(BX), Y8 \
-	VPMADDWD     Y8, Y7, Y7 \
-	VPADDD       Y7, acc, acc
+// GROUPACC(aoff, wq, sc) adds to the lane accumulator Y0 the scaled lane
+// dot of the 32 weight bytes wq with the activations at aoff(DX)
+// (layoutActK layout), scale pair dword sc(BX). Integer sums are exact,
+// so all groups of a super-block share Y0. Clobbers wq, Y7.
+#define GROUPACC(aoff, wq, sc) \
+	VPMADDUBSW   aoff(DX), wq, wq \
+	VPBROADCASTD sc(BX), Y7 \
+	VPMADDWD     Y7, wq, wq \
+	VPADDD       wq, Y0, Y0
 
-// KSCALES(wo, ao, slot) unpacks the scales and mins (ggml's utmp
-// shuffle) of the Q4_K/Q5_K super-block at wo(SI), activations at
-// ao(DX) (kActBytes layout): scale pairs sc|sc<<16 per group to
-// 0(slot), d*yd to 32(slot), and the mins lanes X13 (see minLanes)
-// -= dmin*yd*mins. Clobbers X1-X4, X9-X11.
-#define KSCALES(wo, ao, slot) \
-	VMOVDQU   (4+wo)(SI), X1 \
+// KSUPER(so, acc) adds d*yd*float32(Y0) (d*yd at (so+32)(BX)) to the
+// sums lanes acc; clobbers Y0, Y7.
+#define KSUPER(so, acc) \
+	VCVTDQ2PS    Y0, Y0 \
+	VBROADCASTSS (so+32)(BX), Y7 \
+	VMULPS       Y7, Y0, Y0 \
+	VADDPS       Y0, acc, acc
+
+// KSCALES(base, wo, ao, sreg, so, mins) unpacks the scales and mins
+// (ggml's utmp shuffle) of the Q4_K/Q5_K super-block at wo(base),
+// activations at ao(DX) (kActBytes layout): scale pairs sc|sc<<16 per
+// group to so(sreg), d*yd to (so+32)(sreg), and the mins lanes mins (see
+// minLanes) -= dmin*yd*mins. Clobbers X1, X2, X4, X7, X8.
+#define KSCALES(base, wo, ao, sreg, so, mins) \
+	VMOVDQU   (4+wo)(base), X1 \
 	VPSHUFB   kScLo<>(SB), X1, X2 \
-	VPSRLW    $4, X2, X3 \
-	VPBLENDW  $0xc0, X3, X2, X2 \
+	VPSRLW    $4, X2, X4 \
+	VPBLENDW  $0xc0, X4, X2, X2 \
 	VPAND     kScMask<>(SB), X2, X2 \
 	VPSHUFB   kScHi<>(SB), X1, X1 \
 	VPSRLW    $2, X1, X1 \
@@ -515,19 +519,65 @@ q40done:
 	VPOR      X2, X1, X1 \
 	VPUNPCKLBW X1, X1, X2 \
 	VPMOVZXBW X2, Y2 \
-	VMOVDQU   Y2, 0(slot) \
+	VMOVDQU   Y2, (so)(sreg) \
 	VPUNPCKHBW X1, X1, X2 \
 	VPMOVZXBW X2, Y2 \
-	VPMADDWD  (512+ao)(DX), Y2, Y3 \
-	VCVTDQ2PS Y3, Y9 \
-	VMOVD     (wo)(SI), X10 \
-	VCVTPH2PS X10, X10 \
-	VBROADCASTSS (544+ao)(DX), X11 \
-	VMULPS    X11, X10, X10 \
-	VMOVQ     X10, 32(slot) \
-	VBROADCASTSS 36(slot), Y11 \
-	VMULPS    Y9, Y11, Y11 \
-	VSUBPS    Y11, Y13, Y13
+	VPMADDWD  (512+ao)(DX), Y2, Y4 \
+	VCVTDQ2PS Y4, Y4 \
+	VMOVD     (wo)(base), X7 \
+	VCVTPH2PS X7, X7 \
+	VBROADCASTSS (544+ao)(DX), X8 \
+	VMULPS    X8, X7, X7 \
+	VMOVQ     X7, (32+so)(sreg) \
+	VMOVSHDUP X7, X8 \
+	VBROADCASTSS X8, Y8 \
+	VMULPS    Y4, Y8, Y8 \
+	VSUBPS    Y8, mins, mins
+
+// KSCALES2(b0, b1, wo, ao, sreg, so0, so1, m0, m1) is KSCALES for the
+// super-blocks at wo(b0) and wo(b1) at once (one row per 128-bit lane):
+// their scale pairs to so0(sreg) and so1(sreg), d*yd to 32 bytes further,
+// their mins terms into the lanes m0 and m1. Clobbers Y1, Y2, Y4, X7, X8.
+#define KSCALES2(b0, b1, wo, ao, sreg, so0, so1, m0, m1) \
+	VMOVDQU      (4+wo)(b0), X1 \
+	VINSERTI128  $1, (4+wo)(b1), Y1, Y1 \
+	VPSHUFB      kScLo<>(SB), Y1, Y2 \
+	VPSRLW       $4, Y2, Y4 \
+	VPBLENDW     $0xc0, Y4, Y2, Y2 \
+	VPAND        kScMask<>(SB), Y2, Y2 \
+	VPSHUFB      kScHi<>(SB), Y1, Y1 \
+	VPSRLW       $2, Y1, Y1 \
+	VPAND        kSc30<>(SB), Y1, Y1 \
+	VPOR         Y2, Y1, Y1 \
+	VPUNPCKLBW   Y1, Y1, Y2 \
+	VPMOVZXBW    X2, Y4 \
+	VMOVDQU      Y4, (so0)(sreg) \
+	VEXTRACTI128 $1, Y2, X2 \
+	VPMOVZXBW    X2, Y4 \
+	VMOVDQU      Y4, (so1)(sreg) \
+	VPUNPCKHBW   Y1, Y1, Y2 \
+	VPMOVZXBW    X2, Y4 \
+	VPMADDWD     (512+ao)(DX), Y4, Y4 \
+	VCVTDQ2PS    Y4, Y4 \
+	VEXTRACTI128 $1, Y2, X2 \
+	VPMOVZXBW    X2, Y2 \
+	VPMADDWD     (512+ao)(DX), Y2, Y2 \
+	VCVTDQ2PS    Y2, Y2 \
+	VMOVD        (wo)(b0), X7 \
+	VPINSRD      $1, (wo)(b1), X7, X7 \
+	VCVTPH2PS    X7, X7 \
+	VBROADCASTSS (544+ao)(DX), X8 \
+	VMULPS       X8, X7, X7 \
+	VMOVQ        X7, (32+so0)(sreg) \
+	VMOVHPS      X7, (32+so1)(sreg) \
+	VMOVSHDUP    X7, X7 \
+	VBROADCASTSS X7, Y8 \
+	VMULPS       Y4, Y8, Y8 \
+	VSUBPS       Y8, m0, m0 \
+	VPSHUFD      $0xaa, X7, X7 \
+	VBROADCASTSS X7, Y8 \
+	VMULPS       Y2, Y8, Y8 \
+	VSUBPS       Y8, m1, m1
 
 // MFINISH sums the 8 mins lanes Y13 left to right into X13[0];
 // clobbers X1-X3.
@@ -547,175 +597,317 @@ q40done:
 	VPSHUFD   $0xff, X2, X1 \
 	VADDSS    X1, X3, X13
 
-// func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
-// out[r] = the Q4_K row at w + r*stride (nb >= 1 super-blocks) dotted
-// with Q8_K activations laid out by layoutActK, for r < rows
-// (rows >= 1), in ggml's generic order: sums[l] += d*float32(acc[l]) per
-// super-block, the mins lanes (minLanes), then their sum + sums[0] + ... + sums[7].
-// The next super-block's scales (KSCALES) are unpacked into the other
-// 64-byte scratch slot (BX, R12 swap) ahead of this one's lanes.
-TEXT ·dotQ4KRows(SB), NOSPLIT, $0-56
-	MOVQ w+0(FP), R8
-	MOVQ stride+8(FP), R9
-	MOVQ out+32(FP), DI
-	MOVQ rows+40(FP), R10
-	MOVQ scratch+48(FP), BX
-	LEAQ 64(BX), R12
-	VPCMPEQW Y15, Y15, Y15
-	VPSRLW   $12, Y15, Y15
-	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
+// KROWOUT(sums, mins, dst) stores the total of a Q4_K/Q5_K row (MFINISH
+// then KFINISH) from its lanes sums and mins; clobbers X1-X3, Y13, Y14.
+#define KROWOUT(sums, mins, dst) \
+	VMOVAPS sums, Y14 \
+	VMOVAPS mins, Y13 \
+	MFINISH \
+	KFINISH(X13, dst)
 
-q4krow:
-	MOVQ   R8, SI
-	MOVQ   a+16(FP), DX
-	MOVQ   nb+24(FP), CX
-	VXORPS Y14, Y14, Y14
-	VXORPS Y13, Y13, Y13
-	KSCALES(0, 0, BX)
+// Q4KLANES(base, so, acc): the lanes of the Q4_K super-block at base
+// (scales at so(BX)) into the sums lanes acc; clobbers Y0-Y2, Y7.
+#define Q4KLANES(base, so, acc) \
+	VMOVDQU      16(base), Y1 \
+	VPSRLW       $4, Y1, Y2 \
+	VPAND        Y15, Y1, Y1 \
+	VPAND        Y15, Y2, Y2 \
+	VPMADDUBSW   0(DX), Y1, Y1 \
+	VPBROADCASTD so(BX), Y7 \
+	VPMADDWD     Y7, Y1, Y0 \
+	GROUPACC(32, Y2, (so+4)) \
+	Q4KCHUNK(base, so, 1) \
+	Q4KCHUNK(base, so, 2) \
+	Q4KCHUNK(base, so, 3) \
+	KSUPER(so, acc)
 
-q4kloop:
-	// the next super-block's scales go to the other slot (R12) ahead of
-	// this one's lanes, off the critical path
-	CMPQ CX, $1
-	JEQ  q4klanes
-	KSCALES(144, 576, R12)
-
-q4klanes:
-	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
-	PREFETCHT0 2048(SI)
-	PREFETCHT0 2112(SI)
-	PREFETCHT0 2176(SI)
-	VPXOR   Y0, Y0, Y0
-	VPXOR   Y9, Y9, Y9
-#define CHUNK(c) \
-	VMOVDQU (16+32*c)(SI), Y1 \
+// Q4KCHUNK(base, so, c): groups 2c and 2c+1, the low and high nibbles of
+// the 32 bytes at (16+32c)(base).
+#define Q4KCHUNK(base, so, c) \
+	VMOVDQU (16+32*c)(base), Y1 \
 	VPSRLW  $4, Y1, Y2 \
 	VPAND   Y15, Y1, Y1 \
 	VPAND   Y15, Y2, Y2 \
-	GROUPACC((64*c), Y1, (8*c), Y0) \
-	GROUPACC((32+64*c), Y2, (8*c+4), Y9)
-	CHUNK(0)
-	CHUNK(1)
-	CHUNK(2)
-	CHUNK(3)
-#undef CHUNK
+	GROUPACC((64*c), Y1, (so+8*c)) \
+	GROUPACC((32+64*c), Y2, (so+8*c+4))
+
+// Q5KLANES(base, so, acc): the lanes of the Q5_K super-block at base
+// (scales at so(BX)) into the sums lanes acc, the fifth bits from the qh
+// bytes (Y4); clobbers Y0-Y2, Y4, Y7, Y8.
+#define Q5KLANES(base, so, acc) \
+	VMOVDQU 16(base), Y4 \
+	VPXOR   Y0, Y0, Y0 \
+	Q5KQ(base, 0) \
+	Q5HBIT(VPSLLW, 4, Y1) \
+	Q5HBIT(VPSLLW, 3, Y2) \
+	Q5KG(so, 0) \
+	Q5KQ(base, 1) \
+	Q5HBIT(VPSLLW, 2, Y1) \
+	Q5HBIT(VPSLLW, 1, Y2) \
+	Q5KG(so, 1) \
+	Q5KQ(base, 2) \
+	Q5HBIT0(Y1) \
+	Q5HBIT(VPSRLW, 1, Y2) \
+	Q5KG(so, 2) \
+	Q5KQ(base, 3) \
+	Q5HBIT(VPSRLW, 2, Y1) \
+	Q5HBIT(VPSRLW, 3, Y2) \
+	Q5KG(so, 3) \
+	KSUPER(so, acc)
+
+// Q5KQ(base, c) splits the 32 quant bytes at (48+32c)(base) into the low
+// (Y1, group 2c) and high (Y2, group 2c+1) nibbles.
+#define Q5KQ(base, c) \
+	VMOVDQU (48+32*c)(base), Y1 \
+	VPSRLW  $4, Y1, Y2 \
+	VPAND   Y15, Y1, Y1 \
+	VPAND   Y15, Y2, Y2
+
+// Q5HBIT(op, k, dst) ORs bit 4+k (op VPSRLW) or 4-k (VPSLLW) of the qh
+// bytes Y4 into bit 4 of the quants dst; Q5HBIT0 bit 4 itself.
+#define Q5HBIT(op, k, dst) \
+	op    $k, Y4, Y8 \
+	VPAND kBit4<>(SB), Y8, Y8 \
+	VPOR  Y8, dst, dst
+#define Q5HBIT0(dst) \
+	VPAND kBit4<>(SB), Y4, Y8 \
+	VPOR  Y8, dst, dst
+
+// Q5KG(so, c) accumulates groups 2c (Y1) and 2c+1 (Y2).
+#define Q5KG(so, c) \
+	GROUPACC((64*c), Y1, (so+8*c)) \
+	GROUPACC((32+64*c), Y2, (so+8*c+4))
+
+// Q6GROUP(aoff, ss, off): as GROUPACC for the unsigned 6-bit quants Y9,
+// minus 32*Σa per product pair (precomputed by layoutActK at aoff+256),
+// with the sub-block scales of group off/32 of the half picked from ss
+// (q6ScSel). Clobbers Y8, Y9.
+#define Q6GROUP(aoff, ss, off) \
+	VPMADDUBSW   aoff(DX), Y9, Y9 \
+	VPSUBW       (256+aoff)(DX), Y9, Y9 \
+	VPSHUFB      q6ScSel<>+off(SB), ss, Y8 \
+	VPMADDWD     Y8, Y9, Y9 \
 	VPADDD       Y9, Y0, Y0
-	VCVTDQ2PS    Y0, Y0
-	VBROADCASTSS 32(BX), Y10
-	VMULPS       Y10, Y0, Y0
-	VADDPS       Y0, Y14, Y14
-	XCHGQ BX, R12
-	ADDQ $144, SI
-	ADDQ $576, DX
-	DECQ CX
-	JNZ  q4kloop
-	MFINISH
-	KFINISH(X13, (DI))
-	ADDQ $4, DI
-	ADDQ R9, R8
-	DECQ R10
-	JNZ  q4krow
-	VZEROUPPER
+
+// Q6HI(sh) leaves in Y4 the two qh bits at sh of the bytes Y3, moved to
+// bits 4-5.
+#define Q6HI(sh) \
+	VPSRLW  $sh, Y3, Y4 \
+	VPAND   Y13, Y4, Y4 \
+	VPSLLW  $4, Y4, Y4
+
+// Q6HALF(base, h, ss): ql at 64h, qh at 128+32h, activation groups
+// 4h..4h+3, their scales in ss. Clobbers Y1-Y4, Y8, Y9.
+#define Q6HALF(base, h, ss) \
+	VMOVDQU (64*h)(base), Y1 \
+	VMOVDQU (64*h+32)(base), Y2 \
+	VMOVDQU (128+32*h)(base), Y3 \
+	VPAND   Y13, Y3, Y4 \
+	VPSLLW  $4, Y4, Y4 \
+	VPAND   Y12, Y1, Y9 \
+	VPOR    Y4, Y9, Y9 \
+	Q6GROUP((0+128*h), ss, 0) \
+	Q6HI(2) \
+	VPAND   Y12, Y2, Y9 \
+	VPOR    Y4, Y9, Y9 \
+	Q6GROUP((32+128*h), ss, 32) \
+	Q6HI(4) \
+	VPSRLW  $4, Y1, Y9 \
+	VPAND   Y12, Y9, Y9 \
+	VPOR    Y4, Y9, Y9 \
+	Q6GROUP((64+128*h), ss, 64) \
+	Q6HI(6) \
+	VPSRLW  $4, Y2, Y9 \
+	VPAND   Y12, Y9, Y9 \
+	VPOR    Y4, Y9, Y9 \
+	Q6GROUP((96+128*h), ss, 96)
+
+// Q6KLANES(base, acc): sums lanes acc += d*yd*float32(lane dots) of the
+// Q6_K super-block at base. Clobbers Y0-Y6, Y8-Y10.
+#define Q6KLANES(base, acc) \
+	VPMOVSXBW  192(base), Y1 \
+	VPERM2I128 $0x00, Y1, Y1, Y5 \
+	VPERM2I128 $0x11, Y1, Y1, Y6 \
+	VPXOR      Y0, Y0, Y0 \
+	Q6HALF(base, 0, Y5) \
+	Q6HALF(base, 1, Y6) \
+	VPBROADCASTW 208(base), X10 \
+	VCVTPH2PS    X10, X10 \
+	VMULSS       544(DX), X10, X10 \
+	VCVTDQ2PS    Y0, Y0 \
+	VBROADCASTSS X10, Y10 \
+	VMULPS       Y10, Y0, Y0 \
+	VADDPS       Y0, acc, acc
+
+// Q6CONST sets Y12 to bytes of 0x0f and Y13 to bytes of 0x03.
+#define Q6CONST \
+	VPCMPEQW  Y12, Y12, Y12 \
+	VPSRLW    $14, Y12, Y13 \
+	VPACKUSWB Y13, Y13, Y13 \
+	VPSRLW    $12, Y12, Y12 \
+	VPACKUSWB Y12, Y12, Y12
+
+// NIBBLES sets Y15 to bytes of 0x0f.
+#define NIBBLES \
+	VPCMPEQW  Y15, Y15, Y15 \
+	VPSRLW    $12, Y15, Y15 \
+	VPACKUSWB Y15, Y15, Y15
+
+// PREFETCH3(base) prefetches three cache lines 1 KiB ahead of base.
+#define PREFETCH3(base) \
+	PREFETCHT0 1024(base) \
+	PREFETCHT0 1088(base) \
+	PREFETCHT0 1152(base)
+
+// The K-quant kernels come in two shapes: <type>Rows runs rows one after
+// another (a Dot, the rows a matVec has left over), <type>x4 runs four
+// rows at w, w+stride, w+2*stride, w+3*stride side by side (scatter4:
+// four memory streams). Both unpack a super-block's scales (KSCALES)
+// into one 64-byte scratch slot ahead of the previous super-block's
+// lanes, which read the other slot (BX, R12 swap); x4's row k uses the
+// slots at +128k. Results are ggml's generic order: sums[l] +=
+// d*float32(acc[l]) per super-block, the mins lanes (minLanes, Q4_K and
+// Q5_K), then their sum + sums[0] + ... + sums[7].
+
+// KROWS(lanes, sbytes, lrow, lloop, llanes) is the body of a Q4_K/Q5_K
+// Rows kernel (w, stride, a, nb, out, rows, scratch in R8, R9, R11, R13, DI, R10, BX): super-blocks of
+// sbytes bytes, lanes macro lanes, labels lrow, lloop, llanes.
+#define KROWS(lanes, sbytes, lrow, lloop, llanes) \
+	LEAQ 64(BX), R12 \
+	NIBBLES \
+lrow: \
+	MOVQ   R8, SI \
+	MOVQ   R11, DX \
+	MOVQ   R13, CX \
+	VXORPS Y14, Y14, Y14 \
+	VXORPS Y13, Y13, Y13 \
+	KSCALES(SI, 0, 0, BX, 0, Y13) \
+lloop: \
+	CMPQ CX, $1 \
+	JEQ  llanes \
+	KSCALES(SI, sbytes, 576, R12, 0, Y13) \
+llanes: \
+	PREFETCH3(SI) \
+	lanes(SI, 0, Y14) \
+	XCHGQ BX, R12 \
+	ADDQ  $sbytes, SI \
+	ADDQ  $576, DX \
+	DECQ  CX \
+	JNZ   lloop \
+	MFINISH \
+	KFINISH(X13, (DI)) \
+	ADDQ $4, DI \
+	ADDQ R9, R8 \
+	DECQ R10 \
+	JNZ  lrow \
+	VZEROUPPER \
 	RET
+
+// X4ROWS sets R11, R13, AX to the rows SI + k*R9, k = 1, 2, 3.
+#define X4ROWS \
+	LEAQ (SI)(R9*1), R11 \
+	LEAQ (SI)(R9*2), R13 \
+	LEAQ (R13)(R9*1), AX
+
+// KX4(lanes, sbytes, lloop, llanes) is the body of a Q4_K/Q5_K x4
+// kernel (w, stride, a, nb, out, scratch in SI, R9, DX, CX, DI, BX): sums lanes Y14, Y5, Y9, Y11 and mins lanes Y13, Y6, Y10, Y12
+// for rows 0-3.
+#define KX4(lanes, sbytes, lloop, llanes) \
+	X4ROWS \
+	LEAQ 64(BX), R12 \
+	NIBBLES \
+	VXORPS Y14, Y14, Y14 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y9, Y9, Y9 \
+	VXORPS Y11, Y11, Y11 \
+	VXORPS Y13, Y13, Y13 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y12, Y12, Y12 \
+	KSCALES2(SI, R11, 0, 0, BX, 0, 128, Y13, Y6) \
+	KSCALES2(R13, AX, 0, 0, BX, 256, 384, Y10, Y12) \
+lloop: \
+	CMPQ CX, $1 \
+	JEQ  llanes \
+	KSCALES2(SI, R11, sbytes, 576, R12, 0, 128, Y13, Y6) \
+	KSCALES2(R13, AX, sbytes, 576, R12, 256, 384, Y10, Y12) \
+llanes: \
+	PREFETCH3(SI) \
+	PREFETCH3(R11) \
+	PREFETCH3(R13) \
+	PREFETCH3(AX) \
+	lanes(SI, 0, Y14) \
+	lanes(R11, 128, Y5) \
+	lanes(R13, 256, Y9) \
+	lanes(AX, 384, Y11) \
+	XCHGQ BX, R12 \
+	ADDQ  $sbytes, SI \
+	ADDQ  $sbytes, R11 \
+	ADDQ  $sbytes, R13 \
+	ADDQ  $sbytes, AX \
+	ADDQ  $576, DX \
+	DECQ  CX \
+	JNZ   lloop \
+	MFINISH \
+	KFINISH(X13, 0(DI)) \
+	KROWOUT(Y5, Y6, 4(DI)) \
+	KROWOUT(Y9, Y10, 8(DI)) \
+	KROWOUT(Y11, Y12, 12(DI)) \
+	VZEROUPPER \
+	RET
+
+// func dotQ4KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
+// out[r] = the Q4_K row at w + r*stride (nb >= 1 super-blocks) dotted
+// with Q8_K activations laid out by layoutActK, for r < rows (rows >= 1).
+TEXT ·dotQ4KRows(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), R8
+	MOVQ stride+8(FP), R9
+	MOVQ a+16(FP), R11
+	MOVQ nb+24(FP), R13
+	MOVQ out+32(FP), DI
+	MOVQ rows+40(FP), R10
+	MOVQ scratch+48(FP), BX
+	KROWS(Q4KLANES, 144, q4krow, q4kloop, q4klanes)
+
+// func dotQ4Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32, scratch *[128]uint32)
+// out[k] = the Q4_K row at w + k*stride dotted with a, for k < 4.
+TEXT ·dotQ4Kx4(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), SI
+	MOVQ stride+8(FP), R9
+	MOVQ a+16(FP), DX
+	MOVQ nb+24(FP), CX
+	MOVQ out+32(FP), DI
+	MOVQ scratch+40(FP), BX
+	KX4(Q4KLANES, 144, q4kx4loop, q4kx4lanes)
 
 // func dotQ5KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 // As dotQ4KRows for Q5_K rows (fifth bits from qh).
 TEXT ·dotQ5KRows(SB), NOSPLIT, $0-56
 	MOVQ w+0(FP), R8
 	MOVQ stride+8(FP), R9
+	MOVQ a+16(FP), R11
+	MOVQ nb+24(FP), R13
 	MOVQ out+32(FP), DI
 	MOVQ rows+40(FP), R10
 	MOVQ scratch+48(FP), BX
-	LEAQ 64(BX), R12
-	VPCMPEQW Y15, Y15, Y15
-	VPSRLW   $12, Y15, Y15
-	VPACKUSWB Y15, Y15, Y15 // bytes of 0x0f
+	KROWS(Q5KLANES, 176, q5krow, q5kloop, q5klanes)
 
-q5krow:
-	MOVQ   R8, SI
-	MOVQ   a+16(FP), DX
-	MOVQ   nb+24(FP), CX
-	VXORPS Y14, Y14, Y14
-	VXORPS Y13, Y13, Y13
-	KSCALES(0, 0, BX)
+// func dotQ5Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32, scratch *[128]uint32)
+// As dotQ4Kx4 for Q5_K rows.
+TEXT ·dotQ5Kx4(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), SI
+	MOVQ stride+8(FP), R9
+	MOVQ a+16(FP), DX
+	MOVQ nb+24(FP), CX
+	MOVQ out+32(FP), DI
+	MOVQ scratch+40(FP), BX
+	KX4(Q5KLANES, 176, q5kx4loop, q5kx4lanes)
 
-q5kloop:
-	CMPQ CX, $1
-	JEQ  q5klanes
-	KSCALES(176, 576, R12)
-
-q5klanes:
-	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
-	PREFETCHT0 2048(SI)
-	PREFETCHT0 2112(SI)
-	PREFETCHT0 2176(SI)
-	// lanes
-	VPXOR   Y0, Y0, Y0
-	VMOVDQU 16(SI), Y4 // qh
-	VPCMPEQB Y3, Y3, Y3
-	VPABSB  Y3, Y3
-	VPSLLW  $4, Y3, Y3 // bytes of 0x10
-	VPXOR   Y11, Y11, Y11
-// HBIT{L,0,R}(k, dst) ORs bit 4-k, 4 or 4+k of the qh bytes into bit 4
-// of the quants dst.
-#define HBITL(k, dst) \
-	VPSLLW $k, Y4, Y9 \
-	VPAND  Y3, Y9, Y9 \
-	VPOR   Y9, dst, dst
-#define HBIT0(dst) \
-	VPAND  Y3, Y4, Y9 \
-	VPOR   Y9, dst, dst
-#define HBITR(k, dst) \
-	VPSRLW $k, Y4, Y9 \
-	VPAND  Y3, Y9, Y9 \
-	VPOR   Y9, dst, dst
-#define CHUNKQ(c) \
-	VMOVDQU (48+32*c)(SI), Y1 \
-	VPSRLW  $4, Y1, Y2 \
-	VPAND   Y15, Y1, Y1 \
-	VPAND   Y15, Y2, Y2
-#define CHUNKG(c) \
-	GROUPACC((64*c), Y1, (8*c), Y0) \
-	GROUPACC((32+64*c), Y2, (8*c+4), Y11)
-	CHUNKQ(0)
-	HBITL(4, Y1)
-	HBITL(3, Y2)
-	CHUNKG(0)
-	CHUNKQ(1)
-	HBITL(2, Y1)
-	HBITL(1, Y2)
-	CHUNKG(1)
-	CHUNKQ(2)
-	HBIT0(Y1)
-	HBITR(1, Y2)
-	CHUNKG(2)
-	CHUNKQ(3)
-	HBITR(2, Y1)
-	HBITR(3, Y2)
-	CHUNKG(3)
-#undef HBITL
-#undef HBIT0
-#undef HBITR
-#undef CHUNKQ
-#undef CHUNKG
-	VPADDD  Y11, Y0, Y0
-	VCVTDQ2PS    Y0, Y0
-	VBROADCASTSS 32(BX), Y10
-	VMULPS       Y10, Y0, Y0
-	VADDPS       Y0, Y14, Y14
-	XCHGQ BX, R12
-	ADDQ $176, SI
-	ADDQ $576, DX
-	DECQ CX
-	JNZ  q5kloop
-	MFINISH
-	KFINISH(X13, (DI))
-	ADDQ $4, DI
-	ADDQ R9, R8
-	DECQ R10
-	JNZ  q5krow
-	VZEROUPPER
-	RET
+// PREFETCH4(base) prefetches four cache lines 1 KiB ahead of base (a
+// Q6_K super-block spans 210 bytes).
+#define PREFETCH4(base) \
+	PREFETCH3(base) \
+	PREFETCHT0 1216(base)
 
 // func dotQ6KRows(w *byte, stride int, a *byte, nb int, out *float32, rows int, scratch *[32]uint32)
 // As dotQ4KRows for Q6_K rows: sums[l] += d*yd*float32(acc[l]), then
@@ -726,15 +918,7 @@ TEXT ·dotQ6KRows(SB), NOSPLIT, $0-56
 	MOVQ stride+8(FP), R9
 	MOVQ out+32(FP), DI
 	MOVQ rows+40(FP), R10
-	MOVQ scratch+48(FP), BX
-	VPCMPEQW Y15, Y15, Y15
-	VPSRLW   $14, Y15, Y13
-	VPACKUSWB Y13, Y13, Y13 // bytes of 0x03
-	VPSRLW   $12, Y15, Y12
-	VPACKUSWB Y12, Y12, Y12 // bytes of 0x0f
-	VPSRLW   $15, Y15, Y11
-	VPSLLW   $5, Y11, Y11
-	VPACKUSWB Y11, Y11, Y11 // bytes of 32
+	Q6CONST
 
 q6krow:
 	MOVQ   R8, SI
@@ -743,69 +927,8 @@ q6krow:
 	VXORPS Y14, Y14, Y14
 
 q6kloop:
-	// prefetch the weights ~2 KiB ahead (one stream: rows are contiguous)
-	PREFETCHT0 2048(SI)
-	PREFETCHT0 2112(SI)
-	PREFETCHT0 2176(SI)
-	PREFETCHT0 2240(SI)
-	VPMOVSXBW 192(SI), Y1
-	VPERM2I128 $0x00, Y1, Y1, Y5 // scales s0..s7 in both halves
-	VPERM2I128 $0x11, Y1, Y1, Y6 // s8..s15
-	VPXOR     Y0, Y0, Y0
-
-// Q6GROUP(aoff, wq, ss, off): as GROUPACC with the sub-block scales of
-// group off/32 of the half picked from ss (q6ScSel), minus 32*Σa per product pair
-// (precomputed by layoutActK at aoff+256).
-#define Q6GROUP(aoff, wq, ss, off) \
-	VPMADDUBSW   aoff(DX), wq, wq \
-	VPSUBW       (256+aoff)(DX), wq, wq \
-	VPSHUFB      q6ScSel<>+off(SB), ss, Y8 \
-	VPMADDWD     Y8, wq, wq \
-	VPADDD       wq, Y0, Y0
-
-// HALF(h, ss): ql at 64h, qh at 128+32h, activation groups 4h..4h+3,
-// their scales in ss.
-#define HALF(h, ss) \
-	VMOVDQU (64*h)(SI), Y1 \
-	VMOVDQU (64*h+32)(SI), Y2 \
-	VMOVDQU (128+32*h)(SI), Y3 \
-	VPAND   Y13, Y3, Y4 \
-	VPSLLW  $4, Y4, Y4 \
-	VPAND   Y12, Y1, Y9 \
-	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((0+128*h), Y9, ss, 0) \
-	VPSRLW  $2, Y3, Y4 \
-	VPAND   Y13, Y4, Y4 \
-	VPSLLW  $4, Y4, Y4 \
-	VPAND   Y12, Y2, Y9 \
-	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((32+128*h), Y9, ss, 32) \
-	VPSRLW  $4, Y3, Y4 \
-	VPAND   Y13, Y4, Y4 \
-	VPSLLW  $4, Y4, Y4 \
-	VPSRLW  $4, Y1, Y9 \
-	VPAND   Y12, Y9, Y9 \
-	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((64+128*h), Y9, ss, 64) \
-	VPSRLW  $6, Y3, Y4 \
-	VPAND   Y13, Y4, Y4 \
-	VPSLLW  $4, Y4, Y4 \
-	VPSRLW  $4, Y2, Y9 \
-	VPAND   Y12, Y9, Y9 \
-	VPOR    Y4, Y9, Y9 \
-	Q6GROUP((96+128*h), Y9, ss, 96)
-	HALF(0, Y5)
-	HALF(1, Y6)
-#undef HALF
-#undef Q6GROUP
-	MOVWLZX   208(SI), AX
-	VMOVD     AX, X10
-	VCVTPH2PS X10, X10
-	VMULSS    544(DX), X10, X10 // d*yd
-	VCVTDQ2PS    Y0, Y0
-	VBROADCASTSS X10, Y10
-	VMULPS       Y10, Y0, Y0
-	VADDPS       Y0, Y14, Y14
+	PREFETCH4(SI)
+	Q6KLANES(SI, Y14)
 	ADDQ $210, SI
 	ADDQ $576, DX
 	DECQ CX
@@ -816,6 +939,51 @@ q6kloop:
 	ADDQ R9, R8
 	DECQ R10
 	JNZ  q6krow
+	VZEROUPPER
+	RET
+
+// Q6ROWOUT(sums, dst) stores the total of a Q6_K row from its sums lanes;
+// clobbers X1, X2, X9, Y14.
+#define Q6ROWOUT(sums, dst) \
+	VMOVAPS sums, Y14 \
+	VXORPS  X9, X9, X9 \
+	KFINISH(X9, dst)
+
+// func dotQ6Kx4(w *byte, stride int, a *byte, nb int, out *[4]float32)
+// As dotQ4Kx4 for Q6_K rows: sums lanes Y14, Y7, Y11, Y15.
+TEXT ·dotQ6Kx4(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), SI
+	MOVQ stride+8(FP), R9
+	MOVQ a+16(FP), DX
+	MOVQ nb+24(FP), CX
+	MOVQ out+32(FP), DI
+	X4ROWS
+	Q6CONST
+	VXORPS Y14, Y14, Y14
+	VXORPS Y7, Y7, Y7
+	VXORPS Y11, Y11, Y11
+	VXORPS Y15, Y15, Y15
+
+q6kx4loop:
+	PREFETCH4(SI)
+	PREFETCH4(R11)
+	PREFETCH4(R13)
+	PREFETCH4(AX)
+	Q6KLANES(SI, Y14)
+	Q6KLANES(R11, Y7)
+	Q6KLANES(R13, Y11)
+	Q6KLANES(AX, Y15)
+	ADDQ $210, SI
+	ADDQ $210, R11
+	ADDQ $210, R13
+	ADDQ $210, AX
+	ADDQ $576, DX
+	DECQ CX
+	JNZ  q6kx4loop
+	Q6ROWOUT(Y14, 0(DI))
+	Q6ROWOUT(Y7, 4(DI))
+	Q6ROWOUT(Y11, 8(DI))
+	Q6ROWOUT(Y15, 12(DI))
 	VZEROUPPER
 	RET
 

@@ -31,19 +31,21 @@ func dotQ5_0Accel(w, a []byte, nb int) float32 {
 	return out[0]
 }
 
-// matVecQ5_0Accel runs the 4-row kernel over rows of rb bytes; leftover
-// rows run with stride 0.
+// matVecQ5_0Accel runs the 4-row kernel over rows of rb bytes (see
+// scatter4).
 func matVecQ5_0Accel(w []byte, rb int, a []byte, nb int, out []float32) {
 	if nb == 0 {
 		clear(out)
 		return
 	}
 	_, _ = w[len(out)*rb-1], a[nb*q8_0Bytes-1]
-	r := 0
-	for ; r+4 <= len(out); r += 4 {
-		q5x4(&w[r*rb], rb, &a[0], nb, (*[4]float32)(out[r:]))
+	q := len(out) / 4
+	for r := 0; r < q; r++ {
+		var o4 [4]float32
+		q5x4(&w[r*rb], q*rb, &a[0], nb, &o4)
+		scatter4(out, r, q, &o4)
 	}
-	for ; r < len(out); r++ {
+	for r := 4 * q; r < len(out); r++ {
 		var o4 [4]float32
 		q5x4(&w[r*rb], 0, &a[0], nb, &o4)
 		out[r] = o4[0]

@@ -64,8 +64,6 @@ TEXT ·dotQ5_0x4(SB), NOSPLIT, $0-40
 	MOVQ nb+24(FP), CX
 	LEAQ (SI)(R8*2), R9
 	ADDQ R8, R9
-	LEAQ (SI)(R8*4), R11 // next group of 4 rows, for prefetching
-	LEAQ (R9)(R8*4), R12
 	VPCMPEQW  Y15, Y15, Y15
 	VPSRLW    $15, Y15, Y15 // words of 1
 	VPSLLW    $4, Y15, Y12
@@ -80,10 +78,10 @@ TEXT ·dotQ5_0x4(SB), NOSPLIT, $0-40
 	JZ        q50done
 
 q50loop:
-	PREFETCHT0 (R11)
-	PREFETCHT0 (R11)(R8*1)
-	PREFETCHT0 (R11)(R8*2)
-	PREFETCHT0 (R12)
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1024(SI)(R8*1)
+	PREFETCHT0 1024(SI)(R8*2)
+	PREFETCHT0 1024(R9)
 	VMOVDQU    2(DX), Y13
 	VPMADDUBSW Y13, Y12, Y10 // 16*Σa in word partial sums
 	Q5W(6(SI), 2(SI), X0, Y0, X4, Y4)
@@ -115,8 +113,6 @@ q50loop:
 	VADDPS     X0, X14, X14
 	ADDQ       $22, SI
 	ADDQ       $22, R9
-	ADDQ       $22, R11
-	ADDQ       $22, R12
 	ADDQ       $34, DX
 	DECQ       CX
 	JNZ        q50loop
