@@ -55,7 +55,7 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 	}
 	o := kernels.BenchOptions{Bytes: int64(*size) << 20}
 	if *quick {
-		o.Bytes, o.Duration = 64<<20, 150*time.Millisecond
+		o.Bytes, o.Duration = 64<<20, 300*time.Millisecond
 	}
 	r, err := kernels.BenchKernels(o)
 	if err != nil {
@@ -69,7 +69,7 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
-	fmt.Fprintf(stdout, "read bandwidth %.2f GB/s (%d MiB; each ratio is to the higher of the reads just before and after it)\n%-6s %-11s %7s %8s %8s %6s  %s\n",
+	fmt.Fprintf(stdout, "read bandwidth %.2f GB/s (%d MiB, median; each type's passes alternate with read passes, read is the best of those)\n%-6s %-11s %7s %8s %8s %6s  %s\n",
 		r.ReadGBs, r.Bytes>>20, "type", "op", "threads", "GB/s", "read", "ratio", "impl")
 	for _, k := range r.Kernels {
 		fmt.Fprintf(stdout, "%-6s %-11s %7d %8.2f %8.2f %6.2f  %s\n", k.Type, k.Op, k.Threads, k.GBs, k.ReadGBs, k.Ratio, r.Impl[k.Type+"/"+k.Op])

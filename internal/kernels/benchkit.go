@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/edgemoe/edgemoe/internal/parallel"
@@ -17,8 +18,9 @@ type BenchOptions struct {
 	// Bytes is the weight matrix size (default 256 MiB; use more than the
 	// last-level cache so the figure is memory bandwidth).
 	Bytes int64
-	// Duration is the time spent on each measurement (default 500 ms);
-	// at least two passes run regardless.
+	// Duration is the time spent on each type and thread count (default
+	// 1 s), alternating passes of the kernel and of the read; at least two
+	// of each run regardless.
 	Duration time.Duration
 	// Threads lists the worker counts to measure (default 1 and
 	// runtime.GOMAXPROCS(0)).
@@ -37,15 +39,16 @@ type BenchResult struct {
 	Type    string  `json:"type"`
 	Op      string  `json:"op"` // "matvec" (quantized activations) or "matvec_f32"
 	Threads int     `json:"threads"`
-	GBs     float64 `json:"gbs"`      // weight bytes read per second, 1e9
-	ReadGBs float64 `json:"read_gbs"` // plain read bandwidth, same threads and size: the higher of the reads just before and after
+	GBs     float64 `json:"gbs"`      // weight bytes read per second, 1e9: the best kernel pass
+	ReadGBs float64 `json:"read_gbs"` // plain read bandwidth, same threads and size: the best read pass, interleaved with the kernel's
 	Ratio   float64 `json:"ratio"`    // GBs / ReadGBs
 }
 
 // BenchReport is BenchKernels' result, shaped for JSON output.
 type BenchReport struct {
 	// ReadGBs is the plain read bandwidth with the most threads measured:
-	// the highest of the reads taken around each type.
+	// the median of the reads interleaved with each type (the typical
+	// bandwidth of the run; the highest would be its luckiest moment).
 	ReadGBs float64           `json:"read_gbs"`
 	Bytes   int64             `json:"bytes"`
 	Kernels []BenchResult     `json:"kernels"`
@@ -70,7 +73,7 @@ func BenchKernels(o BenchOptions) (BenchReport, error) {
 		o.Bytes = 256 << 20
 	}
 	if o.Duration <= 0 {
-		o.Duration = 500 * time.Millisecond
+		o.Duration = time.Second
 	}
 	if len(o.Threads) == 0 {
 		o.Threads = []int{1}
@@ -96,21 +99,18 @@ func BenchKernels(o BenchOptions) (BenchReport, error) {
 	}
 	for _, th := range o.Threads {
 		p := parallel.New(parallel.Config{Workers: th})
-		readOnce := func() float64 { return measure(o.Duration, o.Bytes, func() { readPool(p, buf) }) }
-		// The read is measured right before and after each type and the
-		// higher of the two is the type's reference, so that a slow
-		// moment of a shared machine does not flatter a ratio.
-		before := readOnce()
-		rep.ReadGBs = 0
+		var reads []float64
 		for _, t := range o.Types {
-			res := benchType(p, th, t, o, buf)
-			after := readOnce()
-			read := max(before, after)
-			res.ReadGBs, res.Ratio = round3(read), round3(res.GBs/read)
-			rep.Kernels = append(rep.Kernels, res)
-			rep.ReadGBs = max(rep.ReadGBs, round3(read))
-			before = after
+			// Kernel and read passes alternate, so that both see the same
+			// moments of a shared machine (whose bandwidth drifts by tens
+			// of percent over seconds).
+			run, bytes := typeRunner(p, t, o, buf)
+			gbs, read := measurePair(o.Duration, bytes, run, o.Bytes, func() { readPool(p, buf) })
+			rep.Kernels = append(rep.Kernels, BenchResult{Type: typeName(t), Op: opFor(t), Threads: th,
+				GBs: round3(gbs), ReadGBs: round3(read), Ratio: round3(gbs / read)})
+			reads = append(reads, read)
 		}
+		rep.ReadGBs = round3(median(reads))
 		p.Close()
 	}
 	return rep, nil
@@ -125,9 +125,9 @@ func readPool(p *parallel.Pool, buf []byte) {
 	})
 }
 
-// benchType fills buf with rows of type t and times MatVec (or MatVecF32);
-// the caller fills in the read reference.
-func benchType(p *parallel.Pool, th int, t tensor.DType, o BenchOptions, buf []byte) BenchResult {
+// typeRunner fills buf with rows of type t and returns a pass of MatVec
+// (or MatVecF32) over them and the weight bytes a pass reads.
+func typeRunner(p *parallel.Pool, t tensor.DType, o BenchOptions, buf []byte) (func(), int64) {
 	r := rand.New(rand.NewPCG(1, uint64(t)))
 	x := make([]float32, o.Cols)
 	for i := range x {
@@ -142,17 +142,12 @@ func benchType(p *parallel.Pool, th int, t tensor.DType, o BenchOptions, buf []b
 		copy(w[i*rb:], row)
 	}
 	out := make([]float32, rows)
-	op := opFor(t)
-	var f func()
-	if op == "matvec" {
+	if opFor(t) == "matvec" {
 		a := make([]byte, ActBytes(t, o.Cols))
 		QuantizeAct(t, x, a)
-		f = func() { MatVecPool(p, t, w, rows, o.Cols, a, out) }
-	} else {
-		f = func() { MatVecF32Pool(p, t, w, rows, o.Cols, x, out) }
+		return func() { MatVecPool(p, t, w, rows, o.Cols, a, out) }, int64(rows * rb)
 	}
-	gbs := measure(o.Duration, int64(rows*rb), f)
-	return BenchResult{Type: typeName(t), Op: op, Threads: th, GBs: round3(gbs)}
+	return func() { MatVecF32Pool(p, t, w, rows, o.Cols, x, out) }, int64(rows * rb)
 }
 
 func scaled(x []float32, s float32) []float32 {
@@ -163,18 +158,37 @@ func scaled(x []float32, s float32) []float32 {
 	return y
 }
 
-// measure runs f (which touches bytes bytes) at least twice and for at
-// least d, returning the best pass's GB/s.
-func measure(d time.Duration, bytes int64, f func()) float64 {
-	f() // warm up: page faults, caches
-	best := time.Duration(math.MaxInt64)
+// measurePair alternates passes of f (touching fb bytes) and g (gb
+// bytes), at least twice each and for at least d in all, after one
+// warm-up pass of each (page faults, caches), and returns the best
+// pass's GB/s of each.
+func measurePair(d time.Duration, fb int64, f func(), gb int64, g func()) (float64, float64) {
+	f()
+	g()
+	bf, bg := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	start := time.Now()
 	for n := 0; n < 2 || time.Since(start) < d; n++ {
 		t0 := time.Now()
 		f()
-		best = min(best, time.Since(t0))
+		t1 := time.Now()
+		g()
+		bf, bg = min(bf, t1.Sub(t0)), min(bg, time.Since(t1))
 	}
-	return float64(bytes) / best.Seconds() / 1e9
+	return float64(fb) / bf.Seconds() / 1e9, float64(gb) / bg.Seconds() / 1e9
+}
+
+// median returns the median of v (the mean of the middle two for an even
+// count); v is reordered.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

@@ -50,3 +50,14 @@ func TestBenchKernelsTable(t *testing.T) {
 		t.Logf("%-6s %-10s %3d %8.2f %8.2f %6.2f %s", k.Type, k.Op, k.Threads, k.GBs, k.ReadGBs, k.Ratio, rep.Impl[k.Type+"/"+k.Op])
 	}
 }
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		v    []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := median(c.v); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.v, got, c.want)
+		}
+	}
+}
