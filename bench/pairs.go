@@ -71,7 +71,7 @@ func prefetchPairs(scs []Scenario) []PrefetchPair {
 	var order []cellKey
 	for i := range scs {
 		s := &scs[i]
-		if s.Error != "" || s.DecodeTPS <= 0 {
+		if s.Error != "" || s.DecodeTPS <= 0 || s.AB {
 			continue
 		}
 		k := cellKey{s.Fraction, s.Pager}
@@ -150,6 +150,23 @@ func writePairs(p func(string, ...any), r *Result) {
 			100*x.Fraction, x.Pager, x.OnTPS, x.OffTPS, x.Ratio, x.Wins(), x.Repeats, x.OnStall, x.OffStall,
 			100*x.OnHit, 100*x.OffHit, x.OnMBTok, x.OffMBTok, mbps(x.OnMBps), mbps(x.OffMBps), 100*x.Precision,
 			100*x.OffShare, x.Decisions)
+	}
+	p("")
+}
+
+// writeAB writes the in-run on/off table.
+func writeAB(p func(string, ...any), r *Result) {
+	if len(r.AB) == 0 {
+		return
+	}
+	p("## Prefetch on/off in one run")
+	p("")
+	p("Runs with prefetch a/b: decode tokens alternate windows of %d with prefetch on and off; each off window's median token time over the mean of its two on neighbours' is one ratio (on speed over off speed; the first token of a window is not timed). Rotating prompts of every repeat; the interval is a 90%% confidence interval of the median.", 8)
+	p("")
+	p("| budget | pager | windows | on/off speed (median) | 90%% CI | on faster |")
+	p("|---|---|---|---|---|---|")
+	for _, a := range r.AB {
+		p("| %g%% | %s | %d | **%.3f** | %.3f - %.3f | %.0f%% |", 100*a.Fraction, a.Pager, a.Windows, a.Speedup, a.Low, a.High, 100*a.OnFaster)
 	}
 	p("")
 }

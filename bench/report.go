@@ -75,6 +75,7 @@ func WriteMarkdown(w io.Writer, r *Result, prefix string) {
 		base = base[i+1:]
 	}
 	writePairs(p, r)
+	writeAB(p, r)
 	p("![decode tok/s vs budget](%s-tokps.svg) ![hit rate vs budget](%s-hitrate.svg)", base, base)
 	p("")
 	writeAccuracy(p, r)

@@ -32,6 +32,8 @@ type Result struct {
 	// Pairs compares prefetch on and off per (budget, pager) cell over the
 	// repeats; empty unless both settings ran.
 	Pairs []PrefetchPair `json:"prefetch_pairs,omitempty"`
+	// AB is the in-run on/off comparison per cell (Options.AB).
+	AB []PrefetchAB `json:"prefetch_ab,omitempty"`
 }
 
 // Versions identifies the software.
@@ -81,6 +83,7 @@ type Setup struct {
 	Context      int       `json:"context"`
 	Warm         bool      `json:"warm_phase"`
 	Repeats      int       `json:"repeats"`
+	AB           bool      `json:"prefetch_ab"`
 	Notes        []string  `json:"notes"`
 }
 
@@ -131,6 +134,10 @@ type Scenario struct {
 	// decisions over all phases.
 	PrefetchOffShare  float64 `json:"prefetch_off_share"`
 	PrefetchDecisions uint64  `json:"prefetch_decisions"`
+	// AB marks a run with edge.Config.PrefetchAB (Options.AB); ABRatios
+	// are its rotating prompts' window ratios (edge.Model.PrefetchAB).
+	AB       bool      `json:"prefetch_ab,omitempty"`
+	ABRatios []float64 `json:"prefetch_ab_ratios,omitempty"`
 	// Predicted uses the assumed hit-rate curve; PredictedAtHit the
 	// measured hit rate (isolating the bandwidth model).
 	Predicted      Prediction `json:"predicted"`

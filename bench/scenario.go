@@ -15,7 +15,8 @@ type scenarioSpec struct {
 	budget   int64
 	pager    string
 	prefetch bool
-	repeat   int // 0-based repeat of this cell
+	ab       bool // prefetch on/off windows in one run (edge.Config.PrefetchAB)
+	repeat   int  // 0-based repeat of this cell
 	repeats  int
 }
 
@@ -23,6 +24,9 @@ func (s scenarioSpec) name() string {
 	pf := "off"
 	if s.prefetch {
 		pf = "on"
+	}
+	if s.ab {
+		pf = "a/b"
 	}
 	return fmt.Sprintf("%g%% %s prefetch %s%s", 100*s.frac, s.pager, pf, repeatSuffix(s.repeat, s.repeats))
 }
@@ -32,11 +36,12 @@ func (s scenarioSpec) name() string {
 // prompts, each in a fresh session.
 func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, prompts [][]int32) Scenario {
 	sc := Scenario{Name: sp.name(), Fraction: sp.frac, Budget: sp.budget, Pager: sp.pager, Prefetch: sp.prefetch,
-		Repeat: sp.repeat}
+		Repeat: sp.repeat, AB: sp.ab}
 	if err := DropPageCache(path); err != nil {
 		sc.Error = err.Error()
 	}
-	cfg := edge.Config{Budget: sp.budget, BudgetSource: "bench", Pager: sp.pager, Context: o.Context, Prefetch: -1}
+	cfg := edge.Config{Budget: sp.budget, BudgetSource: "bench", Pager: sp.pager, Context: o.Context, Prefetch: -1,
+		PrefetchAB: sp.ab}
 	if sp.prefetch {
 		cfg.Prefetch = 1
 	}
@@ -58,7 +63,11 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 	for i := 1; i < len(prompts); i++ {
 		jobs = append(jobs, job{"rotating", i})
 	}
+	abFrom := -1 // the first ab ratio of the rotating prompts
 	for _, j := range jobs {
+		if j.kind == "rotating" && abFrom < 0 {
+			abFrom = len(m.PrefetchAB())
+		}
 		ph, err := runPhase(ctx, m, prompts[j.prompt], o.Tokens)
 		if err != nil {
 			sc.Error = fmt.Sprintf("%s prompt %d: %v", j.kind, j.prompt, err)
@@ -68,6 +77,10 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 		sc.Phases = append(sc.Phases, ph)
 		o.logf("    %-8s prompt %d: prefill %6.2f tok/s, decode %6.2f tok/s, hit %5.1f%%", j.kind, j.prompt,
 			ph.PrefillTPS, ph.DecodeTPS, 100*ratioU(ph.Hits, ph.Hits+ph.Misses))
+	}
+	sc.ABRatios = m.PrefetchAB()
+	if abFrom >= 0 { // rotating prompts ran: they are the headline
+		sc.ABRatios = sc.ABRatios[min(abFrom, len(sc.ABRatios)):]
 	}
 	st := m.Stats()
 	sc.Precision, sc.Recall = st.Precision, st.Recall

@@ -52,3 +52,29 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("probes: %+v", res.Probes)
 	}
 }
+
+// TestSmokeAB runs only ab scenarios (prefetch on and off windows in one
+// run) and checks that their window ratios reach Result.AB.
+func TestSmokeAB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, Options{CacheDir: t.TempDir(), Quick: true, Fractions: []float64{0.25},
+		Pagers: []string{"mmap"}, Prefetch: []bool{}, AB: true, Prompts: 2, Tokens: 120,
+		Synth:       SynthSpec{Shape: "tiny", Layers: 3, DType: "q4_k", Vocab: 512, Seed: 1},
+		SkipKernels: true, SkipStorage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 1 || !res.Scenarios[0].AB || res.Scenarios[0].Error != "" {
+		t.Fatalf("scenarios: %+v", res.Scenarios)
+	}
+	// 119 decode tokens per prompt; ratios come in threes after 56, 104,
+	// 152, 200, ... decode tokens: the cold prompt's first two sets are
+	// left out, the rotating prompt's two are in.
+	if len(res.AB) != 1 || res.AB[0].Windows != 6 || res.AB[0].Speedup <= 0 || len(res.Pairs) != 0 {
+		t.Fatalf("ab %+v, pairs %+v", res.AB, res.Pairs)
+	}
+}

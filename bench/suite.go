@@ -41,6 +41,10 @@ type Options struct {
 	// running the prefetch settings back to back in alternating order, and
 	// pairs them (Result.Pairs); 0 means 1.
 	Repeats int
+	// AB adds to each repeat of each cell a run with
+	// edge.Config.PrefetchAB, whose in-run on/off windows are compared in
+	// Result.AB.
+	AB bool
 	// Synth is the synthesized model when Model is "".
 	Synth SynthSpec
 	// SkipKernels and SkipStorage leave those probes out (tests).
@@ -127,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	prompts := info.prompts
 	res.Setup = Setup{Quick: o.Quick, Fractions: o.Fractions, Pagers: o.Pagers, Prefetch: o.Prefetch,
-		Prompts: len(prompts), GenTokens: o.Tokens, Context: o.Context, Warm: o.Warm, Repeats: o.Repeats, Notes: setupNotes(o)}
+		Prompts: len(prompts), GenTokens: o.Tokens, Context: o.Context, Warm: o.Warm, Repeats: o.Repeats, AB: o.AB, Notes: setupNotes(o)}
 	for _, p := range prompts {
 		res.Setup.PromptTokens = append(res.Setup.PromptTokens, len(p))
 	}
@@ -143,7 +147,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		res.Scenarios = append(res.Scenarios, sc)
 	}
-	res.Pairs = prefetchPairs(res.Scenarios)
+	res.Pairs, res.AB = prefetchPairs(res.Scenarios), prefetchABs(res.Scenarios)
 	res.Machine = Machine{MemBW: res.Probes.MemReadN * 1e9, ComputeBW: res.Kernels.Best(info.dtype) * 1e9,
 		DiskBW: expertDiskBW(res.Probes.Storage)}
 	predictAll(res)
@@ -268,7 +272,8 @@ func probeModel(path string, ctx int, text bool, n int) (modelProbe, error) {
 }
 
 // grid is the scenario list: budgets x pagers x repeats x prefetch, the
-// prefetch order alternating between repeats (see pairOrder).
+// prefetch order alternating between repeats (see pairOrder), each
+// repeat's ab run (Options.AB) last.
 func grid(o Options, mp modelProbe) []scenarioSpec {
 	var out []scenarioSpec
 	fr := append([]float64(nil), o.Fractions...)
@@ -279,6 +284,10 @@ func grid(o Options, mp modelProbe) []scenarioSpec {
 			for rep := range max(o.Repeats, 1) {
 				for _, pf := range pairOrder(o.Prefetch, rep) {
 					out = append(out, scenarioSpec{frac: f, budget: b, pager: pg, prefetch: pf,
+						repeat: rep, repeats: o.Repeats})
+				}
+				if o.AB {
+					out = append(out, scenarioSpec{frac: f, budget: b, pager: pg, prefetch: true, ab: true,
 						repeat: rep, repeats: o.Repeats})
 				}
 			}

@@ -47,6 +47,12 @@ type Config struct {
 	// prefill chunks always prefetch. For tests and experiments that need
 	// prefetch's effect alone. No effect when Prefetch is negative.
 	PrefetchFixed bool
+	// PrefetchAB measures instead of deciding: the controller explores for
+	// the whole run (decode tokens alternate windows with prefetch on and
+	// off) and keeps every off window's time over its on neighbours'
+	// (Model.PrefetchAB). For benchmarks: half the decode runs without
+	// prefetch. Ignored with PrefetchFixed or prefetch disabled.
+	PrefetchAB bool
 	// CachePolicy is "lru" (default), "lfu", "arc" or "protect-lfu".
 	CachePolicy string
 	// IOWorkers is the number of prefetch I/O goroutines; 0 means 2.
@@ -276,7 +282,7 @@ func (m *Model) installHooks() {
 		return
 	}
 	if m.cfg.Prefetch > 0 {
-		m.pre = newPrefetcher(m.Model, m.cache, m.cfg.Prefetch, m.cfg.PrefetchFixed)
+		m.pre = newPrefetcher(m.Model, m.cache, m.cfg.Prefetch, m.cfg.PrefetchFixed, m.cfg.PrefetchAB)
 		m.Model.Hooks.BeforeLayer = m.pre.beforeLayer
 		m.Model.Hooks.Routed = m.pre.routed
 	}

@@ -55,7 +55,7 @@ type PredictionStats struct {
 	Correct   uint64 `json:"correct"`
 }
 
-func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int, fixed bool) *prefetcher {
+func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int, fixed, ab bool) *prefetcher {
 	cfg := m.Cfg
 	p := &prefetcher{m: m, c: c, depth: depth, maxTokens: 16, p: m.NewPredictor(),
 		sel: make([]int32, cfg.ExpertsUsed), predicted: make([][]bool, cfg.Layers),
@@ -68,7 +68,7 @@ func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int, fixed bool) 
 	}
 	p.keep = p.later
 	if !fixed {
-		p.ctl = newPrefetchCtl()
+		p.ctl = newPrefetchCtl(ab)
 	}
 	return p
 }

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -59,9 +60,15 @@ type prefetchCtl struct {
 
 	offTokens atomic.Uint64 // decode tokens run with prefetch off
 	decisions atomic.Uint64 // explorations completed
+
+	// ab: explore for ever, never decide, and keep every off/on ratio
+	// (Config.PrefetchAB).
+	ab       bool
+	abMu     sync.Mutex
+	abRatios []float64
 }
 
-func newPrefetchCtl() *prefetchCtl { return &prefetchCtl{exploring: true, on: true} }
+func newPrefetchCtl(ab bool) *prefetchCtl { return &prefetchCtl{exploring: true, on: true, ab: ab} }
 
 // prefetch reports whether the next decode token runs with prefetch.
 func (c *prefetchCtl) prefetch() bool { return c.on }
@@ -88,14 +95,25 @@ func (c *prefetchCtl) done(d time.Duration) {
 		c.on = c.win%2 == 0
 		return
 	}
-	c.on = c.offRatio() >= 1-ctlMargin
+	r := c.pairRatios()
+	if c.ab { // go on alternating: the last on window is the next one's left neighbour
+		c.abMu.Lock()
+		c.abRatios = append(c.abRatios, r[:]...)
+		c.abMu.Unlock()
+		c.medians[0] = c.medians[len(c.medians)-1]
+		c.win, c.on = 1, false
+		return
+	}
+	slices.Sort(r[:])
+	c.on = r[ctlPairs/2] >= 1-ctlMargin
 	c.exploring, c.left = false, ctlExploit
 	c.decisions.Add(1)
 }
 
-// offRatio is the median over the off windows of the window's time over
-// the mean of its two neighbouring on windows.
-func (c *prefetchCtl) offRatio() float64 {
+// pairRatios returns, for each off window of the exploration, its time
+// over the mean of its two neighbouring on windows; the decision is their
+// median.
+func (c *prefetchCtl) pairRatios() [ctlPairs]float64 {
 	var r [ctlPairs]float64
 	for i := range r {
 		on := (c.medians[2*i] + c.medians[2*i+2]) / 2
@@ -104,8 +122,15 @@ func (c *prefetchCtl) offRatio() float64 {
 			r[i] = float64(c.medians[2*i+1]) / float64(on)
 		}
 	}
-	slices.Sort(r[:])
-	return r[ctlPairs/2]
+	return r
+}
+
+// abSnapshot returns a copy of the ratios kept in ab mode, oldest first.
+// Safe for concurrent use.
+func (c *prefetchCtl) abSnapshot() []float64 {
+	c.abMu.Lock()
+	defer c.abMu.Unlock()
+	return slices.Clone(c.abRatios)
 }
 
 // medianDuration returns the median of xs (the mean of the middle two for

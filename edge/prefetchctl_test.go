@@ -85,7 +85,7 @@ func TestPrefetchCtlDecides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPrefetchCtl()
+			c := newPrefetchCtl(false)
 			if got := runCtl(c, len(explore), tt.dur); got != explore {
 				t.Fatalf("exploration arms\n%s, want\n%s", got, explore)
 			}
@@ -103,7 +103,7 @@ func TestPrefetchCtlDecides(t *testing.T) {
 // controller explores again (starting on) and can change its mind; it
 // counts decisions and the tokens run off.
 func TestPrefetchCtlReexplores(t *testing.T) {
-	c := newPrefetchCtl()
+	c := newPrefetchCtl(false)
 	offFaster := arms(100*ms, 80*ms)
 	want := explore + rep("-", ctlExploit) + explore + rep("-", ctlExploit)
 	if got := runCtl(c, len(want), offFaster); got != want {
@@ -125,7 +125,7 @@ func TestPrefetchCtlReexplores(t *testing.T) {
 // TestPrefetchCtlZeroDurations: tokens timed as zero are a tie, not a
 // division by zero.
 func TestPrefetchCtlZeroDurations(t *testing.T) {
-	c := newPrefetchCtl()
+	c := newPrefetchCtl(false)
 	runCtl(c, len(explore), arms(0, 0))
 	if !c.prefetch() || c.decisions.Load() != 1 {
 		t.Fatalf("prefetch %v after %d decisions, want on after 1", c.prefetch(), c.decisions.Load())
@@ -153,5 +153,29 @@ func TestMedianDuration(t *testing.T) {
 				t.Fatalf("median %v reordered its input", tt.in)
 			}
 		}
+	}
+}
+
+// TestPrefetchCtlAB: in ab mode the controller alternates windows for
+// ever, never decides, and keeps one ratio per off window.
+func TestPrefetchCtlAB(t *testing.T) {
+	c := newPrefetchCtl(true)
+	next := rep(rep("-", 8)+rep("+", 8), ctlPairs) // the next 3 off windows
+	want := explore + next + next
+	if got := runCtl(c, len(want), arms(100*ms, 80*ms)); got != want {
+		t.Fatalf("arms\n%s, want\n%s", got, want)
+	}
+	r := c.abSnapshot()
+	if c.decisions.Load() != 0 || len(r) != 3*ctlPairs {
+		t.Fatalf("%d decisions, %d ratios; want 0, %d", c.decisions.Load(), len(r), 3*ctlPairs)
+	}
+	for _, x := range r {
+		if x != 0.8 {
+			t.Fatalf("ratios %v, want all 0.8", r)
+		}
+	}
+	r[0] = 5 // a copy
+	if c.abSnapshot()[0] != 0.8 {
+		t.Fatal("abSnapshot returned the controller's own slice")
 	}
 }

@@ -55,6 +55,17 @@ type PagingStats struct {
 	Layers        []LayerPaging `json:"layers,omitempty"`
 }
 
+// PrefetchAB returns the decode-time ratios measured under
+// Config.PrefetchAB, oldest first: per off window, its median token time
+// over the mean of those of the on windows either side (below 1: prefetch
+// slowed decode). Nil without PrefetchAB. Safe for concurrent use.
+func (m *Model) PrefetchAB() []float64 {
+	if m.pre == nil || m.pre.ctl == nil || !m.pre.ctl.ab {
+		return nil
+	}
+	return m.pre.ctl.abSnapshot()
+}
+
 // Stats returns the paging figures. Safe for concurrent use.
 func (m *Model) Stats() PagingStats {
 	s := PagingStats{Budget: m.Plan.Budget, ResidentWeights: m.Plan.Resident, KVBytes: m.Plan.KV,

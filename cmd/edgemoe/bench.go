@@ -35,7 +35,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	repeats := fs.Int("repeats", 1, "runs of each budget x pager cell, prefetch on and off back to back in alternating order, paired in the report")
 	budgets := fs.String("budgets", "", "comma-separated expert cache `percentages` of the routed bytes (default: 100,50,25,10)")
 	pagers := fs.String("pagers", "", "comma-separated `pagers` to run: mmap, direct (default: both)")
-	prefetch := fs.String("prefetch", "", "comma-separated prefetch `settings` in run order: on, off (default: on,off)")
+	prefetch := fs.String("prefetch", "", "comma-separated prefetch `settings` in run order: on, off, ab (on and off windows in one run, compared in the report) (default: on,off)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -94,8 +94,13 @@ func parseBenchGrid(o *bench.Options, budgets, pagers, prefetch string) error {
 			o.Prefetch = append(o.Prefetch, true)
 		case "off":
 			o.Prefetch = append(o.Prefetch, false)
+		case "ab":
+			o.AB = true
+			if o.Prefetch == nil {
+				o.Prefetch = []bool{} // ab alone: no separate on and off runs
+			}
 		default:
-			return fmt.Errorf("--prefetch: %q: want on or off", p)
+			return fmt.Errorf("--prefetch: %q: want on, off or ab", p)
 		}
 	}
 	if o.Repeats < 1 {
