@@ -23,11 +23,32 @@ type PrefetchAB struct {
 	Low      float64 `json:"speedup_low90"`
 	High     float64 `json:"speedup_high90"`
 	OnFaster float64 `json:"on_faster_share"` // windows where on was faster
+	// On and Off are each arm's timed tokens over the same runs.
+	On  ABArmFigures `json:"on"`
+	Off ABArmFigures `json:"off"`
+}
+
+// ABArmFigures are one arm's timed decode tokens in ab runs.
+type ABArmFigures struct {
+	Tokens       int     `json:"tokens"`
+	MsToken      float64 `json:"ms_per_token"`
+	StallMsToken float64 `json:"stall_ms_per_token"` // waiting for expert loads
+}
+
+// add merges b into a, weighting the per-token figures by tokens.
+func (a *ABArmFigures) add(b ABArmFigures) {
+	n := a.Tokens + b.Tokens
+	if n == 0 {
+		return
+	}
+	w := func(x, y float64) float64 { return (x*float64(a.Tokens) + y*float64(b.Tokens)) / float64(n) }
+	a.MsToken, a.StallMsToken, a.Tokens = w(a.MsToken, b.MsToken), w(a.StallMsToken, b.StallMsToken), n
 }
 
 // prefetchABs gathers the ratios of the ab scenarios per cell.
 func prefetchABs(scs []Scenario) []PrefetchAB {
 	ratios := map[cellKey][]float64{}
+	arms := map[cellKey]*[2]ABArmFigures{}
 	var order []cellKey
 	for _, s := range scs {
 		if !s.AB || s.Error != "" || len(s.ABRatios) == 0 {
@@ -36,12 +57,15 @@ func prefetchABs(scs []Scenario) []PrefetchAB {
 		k := cellKey{s.Fraction, s.Pager}
 		if ratios[k] == nil {
 			order = append(order, k)
+			arms[k] = new([2]ABArmFigures)
 		}
 		ratios[k] = append(ratios[k], s.ABRatios...)
+		arms[k][0].add(s.ABOn)
+		arms[k][1].add(s.ABOff)
 	}
 	var out []PrefetchAB
 	for _, k := range order {
-		a := PrefetchAB{Fraction: k.frac, Pager: k.pager, Windows: len(ratios[k])}
+		a := PrefetchAB{Fraction: k.frac, Pager: k.pager, Windows: len(ratios[k]), On: arms[k][0], Off: arms[k][1]}
 		a.Speedup, a.Low, a.High = medianCI90(ratios[k])
 		for _, r := range ratios[k] {
 			if r > 1 {

@@ -37,9 +37,11 @@ func TestMedianCI90(t *testing.T) {
 
 func TestPrefetchABs(t *testing.T) {
 	scs := []Scenario{
-		{Fraction: 0.25, Pager: "direct", AB: true, ABRatios: []float64{1.1, 0.9, 1.2}},
+		{Fraction: 0.25, Pager: "direct", AB: true, ABRatios: []float64{1.1, 0.9, 1.2},
+			ABOn: ABArmFigures{Tokens: 30, MsToken: 100, StallMsToken: 10}, ABOff: ABArmFigures{Tokens: 20, MsToken: 120, StallMsToken: 30}},
 		{Fraction: 0.25, Pager: "direct", Prefetch: true, DecodeTPS: 2}, // not an ab run
-		{Fraction: 0.25, Pager: "direct", AB: true, ABRatios: []float64{1.3}},
+		{Fraction: 0.25, Pager: "direct", AB: true, ABRatios: []float64{1.3},
+			ABOn: ABArmFigures{Tokens: 10, MsToken: 200, StallMsToken: 50}},
 		{Fraction: 0.5, Pager: "mmap", AB: true, Error: "boom", ABRatios: []float64{2}},
 	}
 	got := prefetchABs(scs)
@@ -49,5 +51,9 @@ func TestPrefetchABs(t *testing.T) {
 	a := got[0]
 	if a.Windows != 4 || a.Speedup != 1.15 || a.OnFaster != 0.75 || a.Low != 0.9 || a.High != 1.3 {
 		t.Fatalf("got %+v", a)
+	}
+	// token-weighted: on (30*100+10*200)/40, (30*10+10*50)/40; off alone
+	if want := (ABArmFigures{40, 125, 20}); a.On != want || a.Off != (ABArmFigures{20, 120, 30}) {
+		t.Fatalf("arms on %+v off %+v, want on %+v", a.On, a.Off, want)
 	}
 }

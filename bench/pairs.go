@@ -163,10 +163,11 @@ func writeAB(p func(string, ...any), r *Result) {
 	p("")
 	p("Runs with prefetch a/b: decode tokens alternate windows of %d with prefetch on and off; each off window's median token time over the mean of its two on neighbours' is one ratio (on speed over off speed; the first token of a window is not timed). Rotating prompts of every repeat; the interval is a 90%% confidence interval of the median.", 8)
 	p("")
-	p("| budget | pager | windows | on/off speed (median) | 90%% CI | on faster |")
-	p("|---|---|---|---|---|---|")
+	p("| budget | pager | windows | on/off speed (median) | 90%% CI | on faster | ms/tok on/off | stall ms/tok on/off |")
+	p("|---|---|---|---|---|---|---|---|")
 	for _, a := range r.AB {
-		p("| %g%% | %s | %d | **%.3f** | %.3f - %.3f | %.0f%% |", 100*a.Fraction, a.Pager, a.Windows, a.Speedup, a.Low, a.High, 100*a.OnFaster)
+		p("| %g%% | %s | %d | **%.3f** | %.3f - %.3f | %.0f%% | %.1f / %.1f | %.1f / %.1f |", 100*a.Fraction, a.Pager, a.Windows,
+			a.Speedup, a.Low, a.High, 100*a.OnFaster, a.On.MsToken, a.Off.MsToken, a.On.StallMsToken, a.Off.StallMsToken)
 	}
 	p("")
 }

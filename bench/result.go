@@ -135,9 +135,12 @@ type Scenario struct {
 	PrefetchOffShare  float64 `json:"prefetch_off_share"`
 	PrefetchDecisions uint64  `json:"prefetch_decisions"`
 	// AB marks a run with edge.Config.PrefetchAB (Options.AB); ABRatios
-	// are its rotating prompts' window ratios (edge.Model.PrefetchAB).
-	AB       bool      `json:"prefetch_ab,omitempty"`
-	ABRatios []float64 `json:"prefetch_ab_ratios,omitempty"`
+	// are its rotating prompts' window ratios (edge.Model.PrefetchAB) and
+	// ABOn, ABOff the timed tokens of each arm.
+	AB       bool         `json:"prefetch_ab,omitempty"`
+	ABRatios []float64    `json:"prefetch_ab_ratios,omitempty"`
+	ABOn     ABArmFigures `json:"prefetch_ab_on,omitzero"`
+	ABOff    ABArmFigures `json:"prefetch_ab_off,omitzero"`
 	// Predicted uses the assumed hit-rate curve; PredictedAtHit the
 	// measured hit rate (isolating the bandwidth model).
 	Predicted      Prediction `json:"predicted"`

@@ -63,10 +63,11 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 	for i := 1; i < len(prompts); i++ {
 		jobs = append(jobs, job{"rotating", i})
 	}
-	abFrom := -1 // the first ab ratio of the rotating prompts
+	var abFrom edge.ABStats // the ab measurement before the rotating prompts
+	rotating := false
 	for _, j := range jobs {
-		if j.kind == "rotating" && abFrom < 0 {
-			abFrom = len(m.PrefetchAB())
+		if j.kind == "rotating" && !rotating {
+			abFrom, rotating = m.PrefetchAB(), true
 		}
 		ph, err := runPhase(ctx, m, prompts[j.prompt], o.Tokens)
 		if err != nil {
@@ -78,9 +79,12 @@ func runScenario(ctx context.Context, path string, sp scenarioSpec, o *Options, 
 		o.logf("    %-8s prompt %d: prefill %6.2f tok/s, decode %6.2f tok/s, hit %5.1f%%", j.kind, j.prompt,
 			ph.PrefillTPS, ph.DecodeTPS, 100*ratioU(ph.Hits, ph.Hits+ph.Misses))
 	}
-	sc.ABRatios = m.PrefetchAB()
-	if abFrom >= 0 { // rotating prompts ran: they are the headline
-		sc.ABRatios = sc.ABRatios[min(abFrom, len(sc.ABRatios)):]
+	if sp.ab {
+		ab := m.PrefetchAB()
+		if rotating { // they are the headline
+			ab = ab.Sub(abFrom)
+		}
+		sc.ABRatios, sc.ABOn, sc.ABOff = ab.Ratios, abArm(ab.On), abArm(ab.Off)
 	}
 	st := m.Stats()
 	sc.Precision, sc.Recall = st.Precision, st.Recall
@@ -151,6 +155,16 @@ func summarize(sc *Scenario) {
 		sc.StallMsToken = 1000 * stall / float64(steps)
 		sc.PrefetchOffShare = float64(off) / float64(steps)
 	}
+}
+
+// abArm converts an arm's totals to per-token figures.
+func abArm(a edge.ABArm) ABArmFigures {
+	f := ABArmFigures{Tokens: a.Tokens}
+	if a.Tokens > 0 {
+		f.MsToken = 1000 * a.Time.Seconds() / float64(a.Tokens)
+		f.StallMsToken = 1000 * a.Stall.Seconds() / float64(a.Tokens)
+	}
+	return f
 }
 
 func ratioU(a, b uint64) float64 {

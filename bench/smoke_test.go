@@ -77,4 +77,9 @@ func TestSmokeAB(t *testing.T) {
 	if len(res.AB) != 1 || res.AB[0].Windows != 6 || res.AB[0].Speedup <= 0 || len(res.Pairs) != 0 {
 		t.Fatalf("ab %+v, pairs %+v", res.AB, res.Pairs)
 	}
+	// The rotating prompt's 119 decode tokens: 7 timed of every 8 (the
+	// windows carry on from the cold prompt's), split between the arms.
+	if a := res.AB[0]; a.On.Tokens+a.Off.Tokens < 100 || a.On.Tokens == 0 || a.Off.Tokens == 0 || a.On.MsToken <= 0 {
+		t.Fatalf("arms on %+v off %+v", a.On, a.Off)
+	}
 }

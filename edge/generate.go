@@ -192,14 +192,14 @@ func (s *Session) feed(ctx context.Context, toks []int32) error {
 	m := s.m
 	m.fwd.Lock()
 	defer m.fwd.Unlock()
-	start := time.Now()
+	start, stall0 := time.Now(), m.stallTotal()
 	if err := s.s.Forward(ctx, toks, s.logits, false); err != nil {
 		// the model session may hold a partial batch; forget it
 		s.s.Truncate(len(s.tokens))
 		return err
 	}
 	if len(toks) == 1 && m.pre != nil {
-		m.pre.decodeDone(time.Since(start))
+		m.pre.decodeDone(time.Since(start), m.stallTotal()-stall0)
 	}
 	s.tokens = append(s.tokens, toks...)
 	return nil

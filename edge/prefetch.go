@@ -74,10 +74,11 @@ func newPrefetcher(m *model.Model, c *expertcache.Cache, depth int, fixed, ab bo
 }
 
 // decodeDone reports the duration of a decode token's forward (one token,
-// the Model's forward lock held) to the controller.
-func (p *prefetcher) decodeDone(d time.Duration) {
+// the Model's forward lock held) and its expert-load stall to the
+// controller.
+func (p *prefetcher) decodeDone(d, stall time.Duration) {
 	if p.ctl != nil {
-		p.ctl.done(d)
+		p.ctl.done(d, stall)
 	}
 }
 

@@ -62,20 +62,60 @@ type prefetchCtl struct {
 	decisions atomic.Uint64 // explorations completed
 
 	// ab: explore for ever, never decide, and keep every off/on ratio
-	// (Config.PrefetchAB).
-	ab       bool
-	abMu     sync.Mutex
-	abRatios []float64
+	// and each arm's totals (Config.PrefetchAB).
+	ab   bool
+	abMu sync.Mutex
+	abs  ABStats
+}
+
+// ABStats is what a run with Config.PrefetchAB measured (Model.PrefetchAB).
+// The zero value is an empty measurement.
+type ABStats struct {
+	// Ratios has, per off window, its median token time over the mean of
+	// those of the on windows either side (above 1: decode was faster with
+	// prefetch), oldest first.
+	Ratios []float64 `json:"ratios"`
+	// On and Off total the timed decode tokens of each arm (a window's
+	// first token is not timed: it runs on the cache the other arm left).
+	On  ABArm `json:"on"`
+	Off ABArm `json:"off"`
+}
+
+// ABArm totals one arm's timed decode tokens.
+type ABArm struct {
+	Tokens int           `json:"tokens"`
+	Time   time.Duration `json:"time_ns"`
+	Stall  time.Duration `json:"stall_ns"` // waiting for expert loads
+}
+
+// Sub returns the measurement between an earlier snapshot e and s.
+func (s ABStats) Sub(e ABStats) ABStats {
+	d := ABStats{Ratios: s.Ratios[min(len(e.Ratios), len(s.Ratios)):]}
+	d.On = ABArm{s.On.Tokens - e.On.Tokens, s.On.Time - e.On.Time, s.On.Stall - e.On.Stall}
+	d.Off = ABArm{s.Off.Tokens - e.Off.Tokens, s.Off.Time - e.Off.Time, s.Off.Stall - e.Off.Stall}
+	return d
 }
 
 func newPrefetchCtl(ab bool) *prefetchCtl { return &prefetchCtl{exploring: true, on: true, ab: ab} }
+
+// record adds a timed token to its arm's totals in ab mode.
+func (c *prefetchCtl) record(d, stall time.Duration) {
+	c.abMu.Lock()
+	a := &c.abs.Off
+	if c.on {
+		a = &c.abs.On
+	}
+	a.Tokens, a.Time, a.Stall = a.Tokens+1, a.Time+d, a.Stall+stall
+	c.abMu.Unlock()
+}
 
 // prefetch reports whether the next decode token runs with prefetch.
 func (c *prefetchCtl) prefetch() bool { return c.on }
 
 // done records the duration of a decode token that ran on the arm
-// prefetch reported, and moves to the next token's arm.
-func (c *prefetchCtl) done(d time.Duration) {
+// prefetch reported (and, for ab mode, the time it waited for expert
+// loads), and moves to the next token's arm.
+func (c *prefetchCtl) done(d, stall time.Duration) {
 	if !c.on {
 		c.offTokens.Add(1)
 	}
@@ -84,6 +124,9 @@ func (c *prefetchCtl) done(d time.Duration) {
 			c.exploring, c.win, c.n, c.on = true, 0, 0, true
 		}
 		return
+	}
+	if c.ab && c.n > 0 {
+		c.record(d, stall)
 	}
 	c.samples[c.n] = d
 	if c.n++; c.n < ctlWindow {
@@ -98,7 +141,7 @@ func (c *prefetchCtl) done(d time.Duration) {
 	r := c.pairRatios()
 	if c.ab { // go on alternating: the last on window is the next one's left neighbour
 		c.abMu.Lock()
-		c.abRatios = append(c.abRatios, r[:]...)
+		c.abs.Ratios = append(c.abs.Ratios, r[:]...)
 		c.abMu.Unlock()
 		c.medians[0] = c.medians[len(c.medians)-1]
 		c.win, c.on = 1, false
@@ -125,12 +168,14 @@ func (c *prefetchCtl) pairRatios() [ctlPairs]float64 {
 	return r
 }
 
-// abSnapshot returns a copy of the ratios kept in ab mode, oldest first.
-// Safe for concurrent use.
-func (c *prefetchCtl) abSnapshot() []float64 {
+// abSnapshot returns a copy of the ab measurement. Safe for concurrent
+// use.
+func (c *prefetchCtl) abSnapshot() ABStats {
 	c.abMu.Lock()
 	defer c.abMu.Unlock()
-	return slices.Clone(c.abRatios)
+	s := c.abs
+	s.Ratios = slices.Clone(s.Ratios)
+	return s
 }
 
 // medianDuration returns the median of xs (the mean of the middle two for

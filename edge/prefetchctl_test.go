@@ -15,7 +15,7 @@ func runCtl(c *prefetchCtl, tokens int, dur func(i int, on bool) time.Duration) 
 	for i := 0; i < tokens; i++ {
 		on := c.prefetch()
 		b.WriteByte("-+"[boolInt(on)])
-		c.done(dur(i, on))
+		c.done(dur(i, on), 0)
 	}
 	return b.String()
 }
@@ -157,25 +157,45 @@ func TestMedianDuration(t *testing.T) {
 }
 
 // TestPrefetchCtlAB: in ab mode the controller alternates windows for
-// ever, never decides, and keeps one ratio per off window.
+// ever, never decides, keeps one ratio per off window and totals each
+// arm's timed tokens (a window's first token is not timed).
 func TestPrefetchCtlAB(t *testing.T) {
 	c := newPrefetchCtl(true)
 	next := rep(rep("-", 8)+rep("+", 8), ctlPairs) // the next 3 off windows
 	want := explore + next + next
-	if got := runCtl(c, len(want), arms(100*ms, 80*ms)); got != want {
+	var b strings.Builder
+	for range len(want) {
+		on := c.prefetch()
+		b.WriteByte("-+"[boolInt(on)])
+		d := 80 * ms
+		if on {
+			d = 100 * ms
+		}
+		c.done(d, d/4)
+	}
+	if got := b.String(); got != want {
 		t.Fatalf("arms\n%s, want\n%s", got, want)
 	}
-	r := c.abSnapshot()
-	if c.decisions.Load() != 0 || len(r) != 3*ctlPairs {
-		t.Fatalf("%d decisions, %d ratios; want 0, %d", c.decisions.Load(), len(r), 3*ctlPairs)
+	s := c.abSnapshot()
+	if c.decisions.Load() != 0 || len(s.Ratios) != 3*ctlPairs {
+		t.Fatalf("%d decisions, %d ratios; want 0, %d", c.decisions.Load(), len(s.Ratios), 3*ctlPairs)
 	}
-	for _, x := range r {
+	for _, x := range s.Ratios {
 		if x != 0.8 {
-			t.Fatalf("ratios %v, want all 0.8", r)
+			t.Fatalf("ratios %v, want all 0.8", s.Ratios)
 		}
 	}
-	r[0] = 5 // a copy
-	if c.abSnapshot()[0] != 0.8 {
+	// 4+3+3 on windows and 3+3+3 off windows of 7 timed tokens each.
+	wantOn := ABArm{Tokens: 70, Time: 70 * 100 * ms, Stall: 70 * 25 * ms}
+	wantOff := ABArm{Tokens: 63, Time: 63 * 80 * ms, Stall: 63 * 20 * ms}
+	if s.On != wantOn || s.Off != wantOff {
+		t.Fatalf("arms on %+v off %+v, want %+v, %+v", s.On, s.Off, wantOn, wantOff)
+	}
+	s.Ratios[0] = 5 // a copy
+	if c.abSnapshot().Ratios[0] != 0.8 {
 		t.Fatal("abSnapshot returned the controller's own slice")
+	}
+	if d := s.Sub(ABStats{Ratios: s.Ratios[:4], On: ABArm{Tokens: 7}}); len(d.Ratios) != 5 || d.On.Tokens != 63 {
+		t.Fatalf("Sub: %+v", d)
 	}
 }

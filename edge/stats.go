@@ -55,15 +55,21 @@ type PagingStats struct {
 	Layers        []LayerPaging `json:"layers,omitempty"`
 }
 
-// PrefetchAB returns the decode-time ratios measured under
-// Config.PrefetchAB, oldest first: per off window, its median token time
-// over the mean of those of the on windows either side (below 1: prefetch
-// slowed decode). Nil without PrefetchAB. Safe for concurrent use.
-func (m *Model) PrefetchAB() []float64 {
+// PrefetchAB returns what Config.PrefetchAB has measured so far (the
+// zero value without it). Safe for concurrent use.
+func (m *Model) PrefetchAB() ABStats {
 	if m.pre == nil || m.pre.ctl == nil || !m.pre.ctl.ab {
-		return nil
+		return ABStats{}
 	}
 	return m.pre.ctl.abSnapshot()
+}
+
+// stallTotal is the time forwards have waited for expert loads so far.
+func (m *Model) stallTotal() time.Duration {
+	if m.loads == nil {
+		return 0
+	}
+	return time.Duration(m.loads.stall.Load())
 }
 
 // Stats returns the paging figures. Safe for concurrent use.
