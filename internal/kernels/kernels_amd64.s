@@ -770,8 +770,9 @@ q40done:
 // Q5_K), then their sum + sums[0] + ... + sums[7].
 
 // KROWS(lanes, sbytes, lrow, lloop, llanes) is the body of a Q4_K/Q5_K
-// Rows kernel (w, stride, a, nb, out, rows, scratch in R8, R9, R11, R13, DI, R10, BX): super-blocks of
-// sbytes bytes, lanes macro lanes, labels lrow, lloop, llanes.
+// Rows kernel: super-blocks of sbytes bytes, lanes macro lanes, labels
+// lrow, lloop, llanes; w, stride, a, nb, out, rows and scratch in R8, R9,
+// R11, R13, DI, R10 and BX.
 #define KROWS(lanes, sbytes, lrow, lloop, llanes) \
 	LEAQ 64(BX), R12 \
 	NIBBLES \
@@ -810,8 +811,9 @@ llanes: \
 	LEAQ (R13)(R9*1), AX
 
 // KX4(lanes, sbytes, lloop, llanes) is the body of a Q4_K/Q5_K x4
-// kernel (w, stride, a, nb, out, scratch in SI, R9, DX, CX, DI, BX): sums lanes Y14, Y5, Y9, Y11 and mins lanes Y13, Y6, Y10, Y12
-// for rows 0-3.
+// kernel: w, stride, a, nb, out and scratch in SI, R9, DX, CX, DI and BX;
+// rows 0-3 keep their sums lanes in Y14, Y5, Y9, Y11 and their mins
+// lanes in Y13, Y6, Y10, Y12.
 #define KX4(lanes, sbytes, lloop, llanes) \
 	X4ROWS \
 	LEAQ 64(BX), R12 \
