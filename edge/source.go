@@ -92,6 +92,14 @@ func (s *expertSource) Size(k expertcache.Key) int64 {
 	if !s.valid(k) {
 		return 1
 	}
+	if s.direct { // each slice's O_DIRECT-aligned span (see Load)
+		var n int64
+		for _, r := range s.ranges(k) {
+			span, _ := s.f.AlignedSpan(r)
+			n += span.Len
+		}
+		return n
+	}
 	l := &s.layers[k.Layer]
 	return l.gate.Size + l.up.Size + l.down.Size
 }
@@ -114,10 +122,7 @@ func (s *expertSource) Load(ctx context.Context, k expertcache.Key, dst *expertc
 	s.busy.start()
 	defer s.busy.stop()
 	if s.direct {
-		mem := dst.Alloc()
-		g, u := rs[0].Len, rs[1].Len
-		dst.Gate, dst.Up, dst.Down = mem[:g], mem[g:g+u], mem[g+u:g+u+rs[2].Len]
-		return s.f.ReadRanges(ctx, rs[:], [][]byte{dst.Gate, dst.Up, dst.Down})
+		return s.loadDirect(ctx, rs, dst)
 	}
 	if err := s.f.Pin(rs[:]); err != nil {
 		return err
@@ -181,4 +186,28 @@ func (c cachedExperts) Acquire(ctx context.Context, layer, expert int) (model.Ex
 		return nil, err
 	}
 	return (*cacheHandle)(h), nil
+}
+
+// loadDirect reads the expert's three slices with O_DIRECT straight into
+// its buffer (laid out as the slices' aligned spans, Size), with no scratch
+// buffer or copy, so that concurrent loads (demand and prefetch) contend
+// only for the disk. A buffer the arena could not align falls back to the
+// pager's buffered path.
+func (s *expertSource) loadDirect(ctx context.Context, rs [3]pager.Range, dst *expertcache.Buffer) error {
+	mem := dst.Alloc()
+	var views [3][]byte
+	off := int64(0)
+	for i, r := range rs {
+		span, _ := s.f.AlignedSpan(r)
+		if off+span.Len > int64(len(mem)) {
+			return fmt.Errorf("expert buffer of %d bytes, slice %d needs %d from %d", len(mem), i, span.Len, off)
+		}
+		v, err := s.f.ReadAligned(ctx, r, mem[off:off+span.Len:off+span.Len])
+		if err != nil {
+			return err
+		}
+		views[i], off = v, off+span.Len
+	}
+	dst.Gate, dst.Up, dst.Down = views[0], views[1], views[2]
+	return nil
 }
