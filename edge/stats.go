@@ -93,7 +93,7 @@ func (m *Model) Stats() PagingStats {
 		s.IOBusy = m.src.busy.Busy()
 	}
 	if m.loads != nil {
-		s.Stall = time.Duration(m.loads.stall.Load())
+		s.Stall = m.stallTotal()
 	}
 	var pred []PredictionStats
 	if m.pre != nil {

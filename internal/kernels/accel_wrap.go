@@ -56,6 +56,27 @@ func scatter4(out []float32, r, q int, o4 *[4]float32) {
 	out[r], out[r+q], out[r+2*q], out[r+3*q] = o4[0], o4[1], o4[2], o4[3]
 }
 
+// quads runs the 4-row kernel k (given the first row and the stride, it
+// returns the four results) on rows r, r+q, r+2q, r+3q of the rows of rb
+// bytes at w for r < q = len(out)/4 and scatters the results into out; it
+// returns 4q, the first row left over.
+func quads(w []byte, rb int, out []float32, k func(w *byte, stride int) [4]float32) int {
+	q := len(out) / 4
+	for r := 0; r < q; r++ {
+		o4 := k(&w[r*rb], q*rb)
+		scatter4(out, r, q, &o4)
+	}
+	return 4 * q
+}
+
+// spread4 is quads, then each row left over alone (stride 0: four copies
+// of the row).
+func spread4(w []byte, rb int, out []float32, k func(w *byte, stride int) [4]float32) {
+	for r := quads(w, rb, out, k); r < len(out); r++ {
+		out[r] = k(&w[r*rb], 0)[0]
+	}
+}
+
 // lanesMatVec builds the float matVecF32 of a lanes kernel (4 rows per
 // call, see scatter4), then the canonical reduction and the in-order
 // tail of each row.
@@ -109,17 +130,7 @@ func rows4MatVec(t tensor.DType, w []byte, rb int, a []byte, nb int, out []float
 		clear(out)
 		return
 	}
-	q := len(out) / 4
-	for r := 0; r < q; r++ {
-		var o4 [4]float32
-		rows4(t, &w[r*rb], q*rb, &a[0], nb, &o4)
-		scatter4(out, r, q, &o4)
-	}
-	for r := 4 * q; r < len(out); r++ {
-		var o4 [4]float32
-		rows4(t, &w[r*rb], 0, &a[0], nb, &o4)
-		out[r] = o4[0]
-	}
+	spread4(w, rb, out, func(w *byte, stride int) (o4 [4]float32) { rows4(t, w, stride, &a[0], nb, &o4); return o4 })
 }
 
 // setRows1 installs a one-row dot as type t's dot (matVec loops over it).

@@ -117,17 +117,7 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 	pa := align64(*bp)[:n]
 	_, _ = a[nb*q8_0Bytes-1], w[len(out)*rb-1]
 	prepQ8_0(&a[0], &pa[0], nb)
-	q := len(out) / 4
-	for r := 0; r < q; r++ {
-		var o4 [4]float32
-		dotQ4_0P4(&w[r*rb], q*rb, &pa[0], nb, &o4)
-		scatter4(out, r, q, &o4)
-	}
-	for r := 4 * q; r < len(out); r++ {
-		var o4 [4]float32
-		dotQ4_0P4(&w[r*rb], 0, &pa[0], nb, &o4)
-		out[r] = o4[0]
-	}
+	spread4(w, rb, out, func(w *byte, stride int) (o4 [4]float32) { dotQ4_0P4(w, stride, &pa[0], nb, &o4); return o4 })
 	actBufs.Put(bp)
 }
 
@@ -138,20 +128,17 @@ func matVecQ4_0(w []byte, rb int, a []byte, nb int, out []float32) {
 func kRows(t tensor.DType, w []byte, rb int, pa []byte, nb int, out []float32) {
 	var scratch [128]uint32
 	_, _ = w[len(out)*rb-1], pa[nb*kActBytes-1]
-	q := len(out) / 4
-	for r := 0; r < q; r++ {
-		var o4 [4]float32
+	r := quads(w, rb, out, func(w *byte, stride int) (o4 [4]float32) {
 		switch t {
 		case tensor.Q4_K:
-			dotQ4Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4, &scratch)
+			dotQ4Kx4(w, stride, &pa[0], nb, &o4, &scratch)
 		case tensor.Q5_K:
-			dotQ5Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4, &scratch)
+			dotQ5Kx4(w, stride, &pa[0], nb, &o4, &scratch)
 		default:
-			dotQ6Kx4(&w[r*rb], q*rb, &pa[0], nb, &o4)
+			dotQ6Kx4(w, stride, &pa[0], nb, &o4)
 		}
-		scatter4(out, r, q, &o4)
-	}
-	r := 4 * q
+		return o4
+	})
 	if r == len(out) {
 		return
 	}

@@ -39,15 +39,5 @@ func matVecQ5_0Accel(w []byte, rb int, a []byte, nb int, out []float32) {
 		return
 	}
 	_, _ = w[len(out)*rb-1], a[nb*q8_0Bytes-1]
-	q := len(out) / 4
-	for r := 0; r < q; r++ {
-		var o4 [4]float32
-		q5x4(&w[r*rb], q*rb, &a[0], nb, &o4)
-		scatter4(out, r, q, &o4)
-	}
-	for r := 4 * q; r < len(out); r++ {
-		var o4 [4]float32
-		q5x4(&w[r*rb], 0, &a[0], nb, &o4)
-		out[r] = o4[0]
-	}
+	spread4(w, rb, out, func(w *byte, stride int) (o4 [4]float32) { q5x4(w, stride, &a[0], nb, &o4); return o4 })
 }
